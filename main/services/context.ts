@@ -1,0 +1,31 @@
+import { DistrictStore } from './district-store'
+import type { HomeLayout } from './home'
+import { silentLogger, type Logger } from './logger'
+import type { LookupFn, Timeouts } from './sftp-session'
+
+/** What every service needs: the home, a logger, a clock, network hooks. */
+export interface ServiceContext {
+  readonly store: DistrictStore
+  readonly layout: HomeLayout
+  readonly log: Logger
+  readonly now: () => Date
+  readonly lookup?: LookupFn
+  readonly timeouts?: Partial<Timeouts>
+}
+
+/** Builds a context for one home folder. */
+export function createContext(
+  home: string,
+  overrides: Partial<Omit<ServiceContext, 'store' | 'layout'>> = {},
+): ServiceContext {
+  const store = new DistrictStore(home)
+
+  return {
+    store,
+    layout: store.layout,
+    log: overrides.log ?? silentLogger(),
+    now: overrides.now ?? (() => new Date()),
+    ...(overrides.lookup ? { lookup: overrides.lookup } : {}),
+    ...(overrides.timeouts ? { timeouts: overrides.timeouts } : {}),
+  }
+}

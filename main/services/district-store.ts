@@ -1,0 +1,177 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import writeFileAtomic from 'write-file-atomic'
+import { normalizeDomain } from '../../shared/domain'
+import { AppError } from '../../shared/errors'
+import {
+  DISTRICT_DEFAULTS,
+  SETTINGS_VERSION,
+  districtSettingsSchema,
+  type DistrictSettings,
+} from '../../shared/settings-schema'
+import { withLock } from './file-lock'
+import { HomeLayout } from './home'
+
+/** The fields a technician may set when adding or changing a district. */
+export type DistrictInput = Partial<
+  Pick<
+    DistrictSettings,
+    'name' | 'countyDistrict' | 'host' | 'port' | 'exportDir' | 'pattern' | 'at' | 'mode' | 'practice'
+  >
+>
+
+/**
+ * District settings, one JSON file per district. Every change is a locked
+ * read-modify-write with an atomic replace, so the wizard and a nightly run
+ * can touch the same home without losing either's changes.
+ */
+export class DistrictStore {
+  readonly layout: HomeLayout
+
+  constructor(home: string) {
+    this.layout = new HomeLayout(home)
+  }
+
+  /** All districts, sorted by domain. */
+  async list(): Promise<DistrictSettings[]> {
+    let names: string[]
+    try {
+      names = await fs.readdir(this.layout.districtsDir)
+    } catch {
+      return []
+    }
+
+    const found: DistrictSettings[] = []
+    for (const name of names.sort()) {
+      const file = this.layout.settingsFile(name)
+      if (await exists(file)) found.push(await this.readFile(file))
+    }
+    return found
+  }
+
+  /** One district, or UNKNOWN_DISTRICT. */
+  async get(domainInput: string): Promise<DistrictSettings> {
+    const domain = normalizeDomain(domainInput)
+    const file = this.layout.settingsFile(domain)
+
+    if (!(await exists(file))) {
+      throw new AppError('UNKNOWN_DISTRICT', `No district "${domain}" is set up in this home.`)
+    }
+    return this.readFile(file)
+  }
+
+  /** Adds a district with defaults for everything not given. */
+  async add(domainInput: string, input: DistrictInput, now = new Date()): Promise<DistrictSettings> {
+    const domain = normalizeDomain(domainInput)
+    const file = this.layout.settingsFile(domain)
+
+    return withLock(this.lockTarget(domain), async () => {
+      if (await exists(file)) {
+        throw new AppError('DISTRICT_EXISTS', `District "${domain}" is already set up.`)
+      }
+      const stamp = now.toISOString()
+      const settings = validate(file, {
+        version: SETTINGS_VERSION,
+        domain,
+        name: input.name ?? domain,
+        ...DISTRICT_DEFAULTS,
+        ...withoutUndefined(input),
+        createdAt: stamp,
+        updatedAt: stamp,
+      })
+      await this.writeFile(file, settings)
+      return settings
+    })
+  }
+
+  /** Applies a change to a district under its lock and saves it. */
+  async update(
+    domainInput: string,
+    change: (current: DistrictSettings) => DistrictSettings,
+    now = new Date(),
+  ): Promise<DistrictSettings> {
+    const domain = normalizeDomain(domainInput)
+
+    return withLock(this.lockTarget(domain), async () => {
+      const current = await this.get(domain)
+      const file = this.layout.settingsFile(domain)
+      const next = validate(file, { ...change(current), updatedAt: now.toISOString() })
+
+      await this.writeFile(file, next)
+      return next
+    })
+  }
+
+  /**
+   * Sets plain fields; used by "district set". Pointing the district at
+   * another server drops the pinned host key, which belonged to the old one.
+   */
+  async set(domain: string, input: DistrictInput): Promise<DistrictSettings> {
+    return this.update(domain, (current) => {
+      const next = { ...current, ...withoutUndefined(input) }
+      const moved = next.host !== current.host || next.port !== current.port
+      if (moved) delete next.hostKey
+
+      return next
+    })
+  }
+
+  /**
+   * Removes a district's settings. Its keys and history move to the archive
+   * folder, never destroyed. Returns where they went.
+   */
+  async remove(domainInput: string, now = new Date()): Promise<string> {
+    const settings = await this.get(domainInput)
+    const source = this.layout.districtDir(settings.domain)
+    const stamp = now.toISOString().replace(/[:.]/g, '-')
+    const target = path.join(this.layout.archiveDir, `${settings.domain}-${stamp}`)
+
+    await withLock(this.lockTarget(settings.domain), async () => {
+      await fs.mkdir(this.layout.archiveDir, { recursive: true })
+      await fs.rename(source, target)
+    })
+    return target
+  }
+
+  private lockTarget(domain: string): string {
+    return path.join(this.layout.districtsDir, `.${domain}.settings`)
+  }
+
+  private async readFile(file: string): Promise<DistrictSettings> {
+    let raw: unknown
+    try {
+      raw = JSON.parse(await fs.readFile(file, 'utf8'))
+    } catch (error) {
+      throw new AppError('INVALID_SETTINGS', `The settings file ${file} is not valid JSON.`, {
+        cause: error,
+      })
+    }
+    return validate(file, raw)
+  }
+
+  private async writeFile(file: string, settings: DistrictSettings): Promise<void> {
+    await fs.mkdir(path.dirname(file), { recursive: true })
+    await writeFileAtomic(file, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 })
+  }
+}
+
+function validate(file: string, raw: unknown): DistrictSettings {
+  const parsed = districtSettingsSchema.safeParse(raw)
+  if (parsed.success) return parsed.data
+
+  const problems = parsed.error.issues
+    .map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`)
+    .join('; ')
+  throw new AppError('INVALID_SETTINGS', `The settings in ${file} are not valid: ${problems}`)
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  )
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
+}

@@ -1,0 +1,66 @@
+import { useCallback, useEffect, useState } from 'react'
+import type { DistrictView } from '../shared/reports'
+import type { WizardStep } from '../shared/wizard-steps'
+import { call, errorData } from './api'
+import { DistrictList } from './district-list'
+import type { ErrorData } from '../shared/errors'
+import { ErrorBox } from './error-box'
+import { StepIndicator } from './step-indicator'
+import { StepView } from './step-view'
+
+/** The wizard: districts on the left, the five steps for the chosen one on the right. */
+export function App() {
+  const [districts, setDistricts] = useState<DistrictView[]>([])
+  const [selected, setSelected] = useState<string>()
+  const [step, setStep] = useState<WizardStep>('key')
+  const [loadError, setLoadError] = useState<ErrorData>()
+
+  const refresh = useCallback(async () => {
+    try {
+      setDistricts(await call('districts:list', {}))
+      setLoadError(undefined)
+    } catch (error) {
+      setLoadError(errorData(error))
+    }
+  }, [])
+
+  useEffect(() => {
+    void refresh()
+  }, [refresh])
+
+  const current = districts.find((d) => d.settings.domain === selected)
+  const choose = (domain: string): void => {
+    setSelected(domain)
+    setStep('key')
+  }
+
+  return (
+    <div className="app">
+      <aside className="sidebar" aria-label="Districts">
+        <h1 className="brand">SameGoal Ascender</h1>
+        <DistrictList districts={districts} selected={selected} onSelect={choose} onAdded={async (domain) => {
+          await refresh()
+          choose(domain)
+        }} />
+      </aside>
+      <main className="content">
+        {loadError ? <ErrorBox error={loadError} /> : null}
+        {current ? (
+          <>
+            <header className="content-header">
+              <h2>{current.settings.name}</h2>
+              <span className="muted">{current.settings.domain}</span>
+            </header>
+            <StepIndicator current={step} onSelect={setStep} />
+            <StepView key={`${current.settings.domain}-${step}`} step={step} district={current} onChanged={refresh} onNext={setStep} />
+          </>
+        ) : (
+          <section className="empty" aria-live="polite">
+            <h2>Connect a district to SameGoal</h2>
+            <p>Add a district on the left, or choose one, to walk through the five steps.</p>
+          </section>
+        )}
+      </main>
+    </div>
+  )
+}

@@ -1,0 +1,294 @@
+/**
+ * Every failure a user can meet, as data: a stable code, the exit code the
+ * CLI returns for it, a plain title and a "what to do" line. The codes and
+ * exit numbers are relied on by scripts outside the project: add new ones,
+ * never rename or renumber.
+ */
+
+export const ExitCode = {
+  Success: 0,
+  Internal: 1,
+  InvalidInput: 2,
+  ConnectionFailed: 3,
+  HostKey: 4,
+  AuthRefused: 5,
+  TransferFailed: 6,
+  NothingToUpload: 7,
+  RunInProgress: 8,
+  ProcessingFailed: 9,
+  StatusTimeout: 10,
+} as const
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
+
+interface ErrorText {
+  readonly exitCode: ExitCodeValue
+  readonly title: string
+  readonly whatToDo: string
+}
+
+const E = ExitCode
+
+/** The one table of user-facing error text. */
+export const errorCatalog = {
+  INTERNAL: {
+    exitCode: E.Internal,
+    title: 'Something unexpected went wrong',
+    whatToDo:
+      'Try again. If it keeps happening, send the log file to your support contact.',
+  },
+  USAGE: {
+    exitCode: E.InvalidInput,
+    title: 'The command was not understood',
+    whatToDo: 'Run the command with --help to see what it accepts.',
+  },
+  INVALID_INPUT: {
+    exitCode: E.InvalidInput,
+    title: 'A value given is not valid',
+    whatToDo: 'Correct the value named in the message and try again.',
+  },
+  INVALID_DOMAIN: {
+    exitCode: E.InvalidInput,
+    title: 'The district domain is not valid',
+    whatToDo:
+      'Use the district\u2019s domain as SameGoal gave it (usually its email domain, for example fooisd.org).',
+  },
+  UNKNOWN_DISTRICT: {
+    exitCode: E.InvalidInput,
+    title: 'No such district is set up',
+    whatToDo: 'Check the domain, or add the district first with "district add".',
+  },
+  DISTRICT_EXISTS: {
+    exitCode: E.InvalidInput,
+    title: 'This district is already set up',
+    whatToDo: 'Use "district set" to change it, or pick another domain.',
+  },
+  INVALID_SETTINGS: {
+    exitCode: E.InvalidInput,
+    title: 'A settings file could not be read',
+    whatToDo:
+      'The file named in the message is damaged. Restore it from a backup, or remove the district and add it again.',
+  },
+  NO_KEY: {
+    exitCode: E.InvalidInput,
+    title: 'This district has no keypair yet',
+    whatToDo: 'Generate or import a keypair for the district first (step 1).',
+  },
+  INVALID_KEY: {
+    exitCode: E.InvalidInput,
+    title: 'The key file could not be used',
+    whatToDo:
+      'Choose a private key file in OpenSSH, PEM or PuTTY format, or generate a new keypair.',
+  },
+  KEY_EXISTS: {
+    exitCode: E.InvalidInput,
+    title: 'This district already has a keypair',
+    whatToDo:
+      'Use the existing key, or pass --replace to make a new one (the current key stays in use until the new one has connected).',
+  },
+  DNS_NOT_FOUND: {
+    exitCode: E.ConnectionFailed,
+    title: 'The server name was not found',
+    whatToDo:
+      'Check the host name (normally sftp.samegoal.com) and that this computer can look up internet names.',
+  },
+  CONNECTION_REFUSED: {
+    exitCode: E.ConnectionFailed,
+    title: 'The server refused the connection',
+    whatToDo:
+      'Check the host and port (normally sftp.samegoal.com, port 22). Nothing is listening at the address used.',
+  },
+  NO_ANSWER: {
+    exitCode: E.ConnectionFailed,
+    title: 'The server did not answer',
+    whatToDo:
+      'A firewall is probably blocking outgoing connections to port 22. Ask your network team to allow SFTP to the SameGoal server.',
+  },
+  NO_SSH_GREETING: {
+    exitCode: E.ConnectionFailed,
+    title: 'Something answered, but it is not an SFTP server',
+    whatToDo:
+      'A proxy or inspection device may be intercepting port 22. Ask your network team to let SSH through unchanged.',
+  },
+  HANDSHAKE_FAILED: {
+    exitCode: E.ConnectionFailed,
+    title: 'The secure connection could not be set up',
+    whatToDo:
+      'The server and this computer share no encryption method, or the link broke during setup. Send the diagnostic report to SameGoal.',
+  },
+  CONNECTION_LOST: {
+    exitCode: E.ConnectionFailed,
+    title: 'The connection dropped',
+    whatToDo: 'Check the network and try again.',
+  },
+  SFTP_UNAVAILABLE: {
+    exitCode: E.ConnectionFailed,
+    title: 'The server does not offer SFTP',
+    whatToDo:
+      'Check the host name. SameGoal\u2019s server only offers SFTP, so another server may be answering.',
+  },
+  HOST_KEY_UNTRUSTED: {
+    exitCode: E.HostKey,
+    title: 'The server\u2019s identity is not confirmed yet',
+    whatToDo:
+      'Compare the fingerprint shown with the one SameGoal gives you, then trust it (check --trust-host-key FINGERPRINT).',
+  },
+  HOST_KEY_CHANGED: {
+    exitCode: E.HostKey,
+    title: 'The server\u2019s identity has changed',
+    whatToDo:
+      'Nothing was sent. Call SameGoal to confirm the new fingerprint before trusting it with check --trust-host-key.',
+  },
+  AUTH_REFUSED: {
+    exitCode: E.AuthRefused,
+    title: 'The server refused the key',
+    whatToDo:
+      'If the public key was sent to SameGoal less than 60 minutes ago, wait and try again. Otherwise check the domain and that SameGoal installed this key.',
+  },
+  AUTH_METHOD_UNSUPPORTED: {
+    exitCode: E.AuthRefused,
+    title: 'The server does not accept keys for this account',
+    whatToDo:
+      'The server only offered password logins. Check the host name; SameGoal accepts keys only.',
+  },
+  REMOTE_FOLDER_MISSING: {
+    exitCode: E.TransferFailed,
+    title: 'A folder on the server is missing or unreadable',
+    whatToDo:
+      'The account should have /upload and /upload-processed. Ask SameGoal to check the account.',
+  },
+  UPLOAD_NOT_PERMITTED: {
+    exitCode: E.TransferFailed,
+    title: 'The server did not allow writing to /upload',
+    whatToDo: 'Ask SameGoal to check the account\u2019s permissions on /upload.',
+  },
+  EPOCH_EXISTS: {
+    exitCode: E.TransferFailed,
+    title: 'The upload folder already exists on the server',
+    whatToDo:
+      'A folder with the same name is there already (perhaps from an interrupted run). Run the upload again; it picks a new name.',
+  },
+  TRANSFER_FAILED: {
+    exitCode: E.TransferFailed,
+    title: 'The upload did not finish',
+    whatToDo:
+      'Nothing was marked complete, so SameGoal will not process a partial file. Run the upload again.',
+  },
+  VERIFY_FAILED: {
+    exitCode: E.TransferFailed,
+    title: 'The uploaded file did not match',
+    whatToDo:
+      'The server holds a different size than the local file. Nothing was marked complete. Run the upload again.',
+  },
+  NO_EXPORT_FOLDER: {
+    exitCode: E.NothingToUpload,
+    title: 'The export folder does not exist',
+    whatToDo:
+      'Check the export folder in the district\u2019s settings (district set --export-dir).',
+  },
+  NO_EXPORT_FILE: {
+    exitCode: E.NothingToUpload,
+    title: 'No export file was found',
+    whatToDo:
+      'Check that Ascender wrote the Special Ed/Student Export into the export folder, and that the file name pattern matches it.',
+  },
+  EXPORT_EMPTY: {
+    exitCode: E.NothingToUpload,
+    title: 'The export file is empty',
+    whatToDo:
+      'Run the Ascender export again; it must include all students of the district.',
+  },
+  EXPORT_INVALID: {
+    exitCode: E.NothingToUpload,
+    title: 'The export file does not look right',
+    whatToDo:
+      'Open the file named in the message and check it is the Ascender Special Ed/Student Export, then run the export again.',
+  },
+  RUN_IN_PROGRESS: {
+    exitCode: E.RunInProgress,
+    title: 'Another upload for this district is running',
+    whatToDo: 'Wait for it to finish; only one run per district at a time.',
+  },
+  PROCESSING_FAILED: {
+    exitCode: E.ProcessingFailed,
+    title: 'SameGoal could not process the latest upload',
+    whatToDo:
+      'Read the error text shown, fix the export, and upload again. Contact SameGoal if the error is unclear.',
+  },
+  STATUS_TIMEOUT: {
+    exitCode: E.StatusTimeout,
+    title: 'SameGoal has not processed the upload yet',
+    whatToDo:
+      'Processing can take several hours depending on the time of day. Check again later.',
+  },
+} as const satisfies Record<string, ErrorText>
+
+export type ErrorCode = keyof typeof errorCatalog
+
+/** The serialisable form of an error, as it crosses IPC and appears in JSON. */
+export interface ErrorData {
+  readonly code: ErrorCode
+  readonly message: string
+  readonly title: string
+  readonly whatToDo: string
+  readonly exitCode: ExitCodeValue
+  readonly details?: string
+  readonly extra?: Readonly<Record<string, unknown>>
+}
+
+/** A failure the user can act on; `details` keeps the raw cause apart. */
+export class AppError extends Error {
+  readonly code: ErrorCode
+  readonly details: string | undefined
+  readonly extra: Readonly<Record<string, unknown>> | undefined
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { details?: string; extra?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause })
+    this.name = 'AppError'
+    this.code = code
+    this.details = options.details ?? causeText(options.cause)
+    this.extra = options.extra
+  }
+
+  get exitCode(): ExitCodeValue {
+    return errorCatalog[this.code].exitCode
+  }
+}
+
+function causeText(cause: unknown): string | undefined {
+  if (cause === undefined) return undefined
+
+  if (cause instanceof Error) return cause.message
+  return String(cause)
+}
+
+/** Turns any thrown value into error data, keeping unknown causes as INTERNAL. */
+export function toErrorData(error: unknown): ErrorData {
+  const appError =
+    error instanceof AppError
+      ? error
+      : new AppError('INTERNAL', 'An unexpected error occurred.', { cause: error })
+  const text = errorCatalog[appError.code]
+
+  return {
+    code: appError.code,
+    message: appError.message,
+    title: text.title,
+    whatToDo: text.whatToDo,
+    exitCode: text.exitCode,
+    ...(appError.details === undefined ? {} : { details: appError.details }),
+    ...(appError.extra === undefined ? {} : { extra: appError.extra }),
+  }
+}
+
+/** Rebuilds an AppError from data that crossed a process boundary. */
+export function fromErrorData(data: ErrorData): AppError {
+  return new AppError(data.code, data.message, {
+    ...(data.details === undefined ? {} : { details: data.details }),
+    ...(data.extra === undefined ? {} : { extra: { ...data.extra } }),
+  })
+}
