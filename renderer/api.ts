@@ -1,6 +1,11 @@
 import type { ErrorData } from '../shared/errors'
 import type { EventChannel, RequestChannel } from '../shared/ipc-channels'
-import type { BridgeApi, EventPayloads, RequestPayload, ResponseTypes } from '../shared/ipc-contract'
+import type {
+  BridgeApi,
+  EventPayloads,
+  RequestPayload,
+  ResponseTypes,
+} from '../shared/ipc-contract'
 
 declare global {
   interface Window {
@@ -27,7 +32,10 @@ export async function call<C extends RequestChannel>(
 }
 
 /** Subscribes to an event channel; returns the unsubscribe function. */
-export function listen<E extends EventChannel>(channel: E, listener: (payload: EventPayloads[E]) => void): () => void {
+export function listen<E extends EventChannel>(
+  channel: E,
+  listener: (payload: EventPayloads[E]) => void,
+): () => void {
   return window.samegoal.on(channel, listener)
 }
 

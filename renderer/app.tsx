@@ -38,10 +38,15 @@ export function App() {
     <div className="app">
       <aside className="sidebar" aria-label="Districts">
         <h1 className="brand">SameGoal Ascender</h1>
-        <DistrictList districts={districts} selected={selected} onSelect={choose} onAdded={async (domain) => {
-          await refresh()
-          choose(domain)
-        }} />
+        <DistrictList
+          districts={districts}
+          selected={selected}
+          onSelect={choose}
+          onAdded={async (domain) => {
+            await refresh()
+            choose(domain)
+          }}
+        />
       </aside>
       <main className="content">
         {loadError ? <ErrorBox error={loadError} /> : null}
@@ -52,12 +57,21 @@ export function App() {
               <span className="muted">{current.settings.domain}</span>
             </header>
             <StepIndicator current={step} onSelect={setStep} />
-            <StepView key={`${current.settings.domain}-${step}`} step={step} district={current} onChanged={refresh} onNext={setStep} />
+            <StepView
+              key={`${current.settings.domain}-${step}`}
+              step={step}
+              district={current}
+              onChanged={refresh}
+              onNext={setStep}
+            />
           </>
         ) : (
           <section className="empty" aria-live="polite">
             <h2>Connect a district to SameGoal</h2>
-            <p>Add a district on the left, or choose one, to walk through the five steps.</p>
+            <p>
+              Add a district on the left, or choose one, to walk through the
+              five steps.
+            </p>
           </section>
         )}
       </main>

@@ -12,11 +12,17 @@ interface Props {
 }
 
 /** Every district of this home, and the form to add the next one. */
-export function DistrictList({ districts, selected, onSelect, onAdded }: Props) {
+export function DistrictList({
+  districts,
+  selected,
+  onSelect,
+  onAdded,
+}: Props) {
   const [domain, setDomain] = useState('')
   const [name, setName] = useState('')
   const add = useAction(
-    () => call('districts:add', { domain, fields: name.trim() ? { name } : {} }),
+    () =>
+      call('districts:add', { domain, fields: name.trim() ? { name } : {} }),
     (settings) => {
       setDomain('')
       setName('')
@@ -35,27 +41,45 @@ export function DistrictList({ districts, selected, onSelect, onAdded }: Props) 
           <li key={settings.domain}>
             <button
               type="button"
-              className={settings.domain === selected ? 'district district-selected' : 'district'}
+              className={
+                settings.domain === selected
+                  ? 'district district-selected'
+                  : 'district'
+              }
               aria-pressed={settings.domain === selected}
               onClick={() => onSelect(settings.domain)}
             >
               <span className="district-name">{settings.name}</span>
               <span className="district-meta">
-                {settings.domain} · {lastRun ? `last run ${lastRun.result}` : 'no runs yet'}
+                {settings.domain} ·{' '}
+                {lastRun ? `last run ${lastRun.result}` : 'no runs yet'}
               </span>
             </button>
           </li>
         ))}
       </ul>
-      <form className="add-district" onSubmit={submit} aria-label="Add a district">
+      <form
+        className="add-district"
+        onSubmit={submit}
+        aria-label="Add a district"
+      >
         <h2>Add a district</h2>
         <label>
           Domain (SFTP username)
-          <input value={domain} onChange={(e) => setDomain(e.target.value)} placeholder="fooisd.org" required />
+          <input
+            value={domain}
+            onChange={(e) => setDomain(e.target.value)}
+            placeholder="fooisd.org"
+            required
+          />
         </label>
         <label>
           District name
-          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Foo ISD" />
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="Foo ISD"
+          />
         </label>
         <button type="submit" className="primary" disabled={add.busy}>
           {add.busy ? 'Adding…' : 'Add district'}

@@ -1,7 +1,13 @@
 import { WIZARD_STEPS, type WizardStep } from '../shared/wizard-steps'
 
 /** The numbered step bar; each step is a button so the keyboard reaches it. */
-export function StepIndicator({ current, onSelect }: { readonly current: WizardStep; readonly onSelect: (step: WizardStep) => void }) {
+export function StepIndicator({
+  current,
+  onSelect,
+}: {
+  readonly current: WizardStep
+  readonly onSelect: (step: WizardStep) => void
+}) {
   return (
     <nav aria-label="Setup steps">
       <ol className="steps">

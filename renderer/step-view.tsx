@@ -13,7 +13,10 @@ export interface StepProps {
 }
 
 /** Shows the chosen step; the compiler checks that every step is covered. */
-export function StepView({ step, ...props }: StepProps & { readonly step: WizardStep }) {
+export function StepView({
+  step,
+  ...props
+}: StepProps & { readonly step: WizardStep }) {
   switch (step) {
     case 'key':
       return <KeyStep {...props} />

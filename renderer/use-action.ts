@@ -10,7 +10,10 @@ export interface ActionState<T> {
 }
 
 /** Runs an async action with busy, error and result state for a button. */
-export function useAction<T>(action: () => Promise<T>, onDone?: (result: T) => void): ActionState<T> {
+export function useAction<T>(
+  action: () => Promise<T>,
+  onDone?: (result: T) => void,
+): ActionState<T> {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<ErrorData>()
   const [result, setResult] = useState<T>()
@@ -29,5 +32,10 @@ export function useAction<T>(action: () => Promise<T>, onDone?: (result: T) => v
     }
   }, [action, onDone])
 
-  return { busy, run, ...(error ? { error } : {}), ...(result !== undefined ? { result } : {}) }
+  return {
+    busy,
+    run,
+    ...(error ? { error } : {}),
+    ...(result !== undefined ? { result } : {}),
+  }
 }

@@ -21,7 +21,12 @@ export function parseEpoch(name: string): Date | undefined {
   if (!m) return undefined
 
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [
-    number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ]
   const date = new Date(y, mo - 1, d, h, mi, s)
   const roundTrips = formatEpoch(date) === name
@@ -65,5 +70,7 @@ function latestValidTime(name: string): Date {
   const d = Math.min(Math.max(Number(name.slice(6, 8)), 1), 31)
   const lastOfDay = new Date(y, mo - 1, d, 23, 59, 59)
 
-  return formatEpoch(lastOfDay) >= name ? lastOfDay : new Date(y, mo, 0, 23, 59, 59)
+  return formatEpoch(lastOfDay) >= name
+    ? lastOfDay
+    : new Date(y, mo, 0, 23, 59, 59)
 }

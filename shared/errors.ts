@@ -56,7 +56,8 @@ export const errorCatalog = {
   UNKNOWN_DISTRICT: {
     exitCode: E.InvalidInput,
     title: 'No such district is set up',
-    whatToDo: 'Check the domain, or add the district first with "district add".',
+    whatToDo:
+      'Check the domain, or add the district first with "district add".',
   },
   DISTRICT_EXISTS: {
     exitCode: E.InvalidInput,
@@ -160,7 +161,8 @@ export const errorCatalog = {
   UPLOAD_NOT_PERMITTED: {
     exitCode: E.TransferFailed,
     title: 'The server did not allow writing to /upload',
-    whatToDo: 'Ask SameGoal to check the account\u2019s permissions on /upload.',
+    whatToDo:
+      'Ask SameGoal to check the account\u2019s permissions on /upload.',
   },
   EPOCH_EXISTS: {
     exitCode: E.TransferFailed,
@@ -245,7 +247,11 @@ export class AppError extends Error {
   constructor(
     code: ErrorCode,
     message: string,
-    options: { details?: string; extra?: Record<string, unknown>; cause?: unknown } = {},
+    options: {
+      details?: string
+      extra?: Record<string, unknown>
+      cause?: unknown
+    } = {},
   ) {
     super(message, { cause: options.cause })
     this.name = 'AppError'
@@ -271,7 +277,9 @@ export function toErrorData(error: unknown): ErrorData {
   const appError =
     error instanceof AppError
       ? error
-      : new AppError('INTERNAL', 'An unexpected error occurred.', { cause: error })
+      : new AppError('INTERNAL', 'An unexpected error occurred.', {
+          cause: error,
+        })
   const text = errorCatalog[appError.code]
 
   return {

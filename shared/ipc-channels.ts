@@ -23,9 +23,15 @@ export type EventChannel = (typeof EVENT_CHANNELS)[number]
 
 /** True for a channel the contract defines. */
 export function isRequestChannel(name: unknown): name is RequestChannel {
-  return typeof name === 'string' && (REQUEST_CHANNELS as readonly string[]).includes(name)
+  return (
+    typeof name === 'string' &&
+    (REQUEST_CHANNELS as readonly string[]).includes(name)
+  )
 }
 
 export function isEventChannel(name: unknown): name is EventChannel {
-  return typeof name === 'string' && (EVENT_CHANNELS as readonly string[]).includes(name)
+  return (
+    typeof name === 'string' &&
+    (EVENT_CHANNELS as readonly string[]).includes(name)
+  )
 }

@@ -36,10 +36,15 @@ export const requestSchemas = {
   'districts:list': z.object({}),
   'districts:add': domain.extend({ fields: districtFields }),
   'districts:update': domain.extend({ fields: districtFields }),
-  'keys:generate': domain.extend({ type: z.enum(['rsa', 'ed25519']), replace: z.boolean().optional() }),
+  'keys:generate': domain.extend({
+    type: z.enum(['rsa', 'ed25519']),
+    replace: z.boolean().optional(),
+  }),
   'keys:show': domain,
   'keys:copy-public': domain,
-  'connection:check': domain.extend({ trustFingerprint: z.string().max(200).optional() }),
+  'connection:check': domain.extend({
+    trustFingerprint: z.string().max(200).optional(),
+  }),
   'export:preview': domain,
   'upload:run': domain,
   'status:read': domain,
@@ -58,7 +63,9 @@ export interface ResponseTypes {
   'status:read': StatusReport
 }
 
-export type RequestPayload<C extends RequestChannel> = z.infer<(typeof requestSchemas)[C]>
+export type RequestPayload<C extends RequestChannel> = z.infer<
+  (typeof requestSchemas)[C]
+>
 
 export interface EventPayloads {
   'upload:progress': UploadProgress
@@ -66,10 +73,18 @@ export interface EventPayloads {
 }
 
 /** What crosses the wire for every request: a value or error data, never a throw. */
-export type Envelope<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorData }
+export type Envelope<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: ErrorData }
 
 /** The API the preload script puts on `window.samegoal`. */
 export interface BridgeApi {
-  invoke<C extends RequestChannel>(channel: C, payload: RequestPayload<C>): Promise<Envelope<ResponseTypes[C]>>
-  on<E extends EventChannel>(channel: E, listener: (payload: EventPayloads[E]) => void): () => void
+  invoke<C extends RequestChannel>(
+    channel: C,
+    payload: RequestPayload<C>,
+  ): Promise<Envelope<ResponseTypes[C]>>
+  on<E extends EventChannel>(
+    channel: E,
+    listener: (payload: EventPayloads[E]) => void,
+  ): () => void
 }

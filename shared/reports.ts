@@ -45,11 +45,7 @@ export interface CheckReport {
 }
 
 export type EpochState =
-  | 'pending'
-  | 'processed'
-  | 'failed'
-  | 'processed-with-problems'
-  | 'missing'
+  'pending' | 'processed' | 'failed' | 'processed-with-problems' | 'missing'
 
 export interface ErrorFileView {
   readonly name: string

@@ -28,7 +28,8 @@ export function extractGlobalFlags(argv: readonly string[]): GlobalFlags {
       json = true
     } else if (arg === '--home') {
       home = argv[i + 1]
-      if (home === undefined || home.startsWith('--')) problem = '--home needs a folder path.'
+      if (home === undefined || home.startsWith('--'))
+        problem = '--home needs a folder path.'
       i++
     } else if (arg.startsWith('--home=')) {
       home = arg.slice('--home='.length)
@@ -38,5 +39,10 @@ export function extractGlobalFlags(argv: readonly string[]): GlobalFlags {
   }
   if (home === '') problem = '--home needs a folder path.'
 
-  return { json, rest, ...(home ? { home } : {}), ...(problem ? { problem } : {}) }
+  return {
+    json,
+    rest,
+    ...(home ? { home } : {}),
+    ...(problem ? { problem } : {}),
+  }
 }

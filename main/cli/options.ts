@@ -23,7 +23,8 @@ export function districtInput(flags: DistrictFlags): DistrictInput {
   if (flags.cdn !== undefined) input.countyDistrict = countyDistrict(flags.cdn)
   if (flags.host !== undefined) input.host = host(flags.host)
   if (flags.port !== undefined) input.port = port(flags.port)
-  if (flags.exportDir !== undefined) input.exportDir = path.resolve(flags.exportDir)
+  if (flags.exportDir !== undefined)
+    input.exportDir = path.resolve(flags.exportDir)
   if (flags.pattern !== undefined) input.pattern = pattern(flags.pattern)
   if (flags.at !== undefined) input.at = timeOfDay(flags.at)
   if (flags.mode !== undefined) input.mode = mode(flags.mode)
@@ -38,12 +39,15 @@ function invalid(message: string): AppError {
 function countyDistrict(value: string): string {
   if (isCountyDistrictNumber(value.trim())) return value.trim()
 
-  throw invalid(`--cdn must be the 6-digit county-district number (county 001 to 254 first), not "${value}".`)
+  throw invalid(
+    `--cdn must be the 6-digit county-district number (county 001 to 254 first), not "${value}".`,
+  )
 }
 
 function host(value: string): string {
   const trimmed = value.trim()
-  if (/^[A-Za-z0-9.-]+$/.test(trimmed) || /^[0-9a-fA-F:]+$/.test(trimmed)) return trimmed
+  if (/^[A-Za-z0-9.-]+$/.test(trimmed) || /^[0-9a-fA-F:]+$/.test(trimmed))
+    return trimmed
 
   throw invalid(`--host must be a host name or address, not "${value}".`)
 }
@@ -52,20 +56,27 @@ function port(value: string): number {
   const n = Number(value)
   if (Number.isInteger(n) && n >= 1 && n <= 65535) return n
 
-  throw invalid(`--port must be a whole number from 1 to 65535, not "${value}".`)
+  throw invalid(
+    `--port must be a whole number from 1 to 65535, not "${value}".`,
+  )
 }
 
 function pattern(value: string): string {
   const trimmed = value.trim()
-  if (trimmed && !trimmed.includes('/') && !trimmed.includes('\\')) return trimmed
+  if (trimmed && !trimmed.includes('/') && !trimmed.includes('\\'))
+    return trimmed
 
-  throw invalid(`--pattern must be a file name pattern such as TxEISStudent_*.txt, not "${value}".`)
+  throw invalid(
+    `--pattern must be a file name pattern such as TxEISStudent_*.txt, not "${value}".`,
+  )
 }
 
 function timeOfDay(value: string): string {
   if (isTimeOfDay(value.trim())) return value.trim()
 
-  throw invalid(`--at must be a time of day as HH:MM (24-hour), not "${value}".`)
+  throw invalid(
+    `--at must be a time of day as HH:MM (24-hour), not "${value}".`,
+  )
 }
 
 function mode(value: string): 'epoch' | 'direct' {

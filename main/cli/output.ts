@@ -14,9 +14,15 @@ export interface Io {
 }
 
 /** Prints a successful command's result. */
-export function printResult(io: Io, json: boolean, output: CommandOutput): void {
+export function printResult(
+  io: Io,
+  json: boolean,
+  output: CommandOutput,
+): void {
   if (json) {
-    io.stdout(`${JSON.stringify({ ok: output.exitCode ? false : true, ...output.json })}\n`)
+    io.stdout(
+      `${JSON.stringify({ ok: output.exitCode ? false : true, ...output.json })}\n`,
+    )
     return
   }
 

@@ -15,14 +15,18 @@ import { printError, printResult, type CommandOutput, type Io } from './output'
 export interface CliContext {
   ctx(): ServiceContext
   /** Wraps an action; commander's loosely typed arguments reach it as it declares them. */
-  run(action: (...args: never[]) => Promise<CommandOutput>): (...args: unknown[]) => Promise<void>
+  run(
+    action: (...args: never[]) => Promise<CommandOutput>,
+  ): (...args: unknown[]) => Promise<void>
 }
 
 export interface RunOptions {
   readonly io?: Io
   readonly env?: NodeJS.ProcessEnv
   /** Hooks for tests: a fake resolver, shorter time limits. */
-  readonly overrides?: Partial<Pick<ServiceContext, 'lookup' | 'timeouts' | 'now'>>
+  readonly overrides?: Partial<
+    Pick<ServiceContext, 'lookup' | 'timeouts' | 'now'>
+  >
 }
 
 const processIo: Io = {
@@ -31,10 +35,14 @@ const processIo: Io = {
 }
 
 /** Runs the CLI with the given arguments and returns the exit code. */
-export async function runCli(argv: readonly string[], options: RunOptions = {}): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  options: RunOptions = {},
+): Promise<number> {
   const io = options.io ?? processIo
   const flags = extractGlobalFlags(argv)
-  if (flags.problem) return fail(io, flags.json, new AppError('USAGE', flags.problem))
+  if (flags.problem)
+    return fail(io, flags.json, new AppError('USAGE', flags.problem))
 
   let context: ServiceContext | undefined
   let exitCode = 0
@@ -47,11 +55,13 @@ export async function runCli(argv: readonly string[], options: RunOptions = {}):
       }
       return context
     },
-    run: (action) => async (...args) => {
-      const output = await action(...(args as never[]))
-      printResult(io, flags.json, output)
-      exitCode = output.exitCode ?? 0
-    },
+    run:
+      (action) =>
+      async (...args) => {
+        const output = await action(...(args as never[]))
+        printResult(io, flags.json, output)
+        exitCode = output.exitCode ?? 0
+      },
   }
 
   const program = buildProgram(cli, io, flags.json)
@@ -65,8 +75,13 @@ export async function runCli(argv: readonly string[], options: RunOptions = {}):
 
 function buildProgram(cli: CliContext, io: Io, json: boolean): Command {
   const program = new Command('samegoal-ascender')
-    .description('Connects a district\u2019s Ascender student export to SameGoal over SFTP.')
-    .addHelpText('after', '\nGlobal flags: --home DIR (or SAMEGOAL_ASCENDER_HOME), --json')
+    .description(
+      'Connects a district\u2019s Ascender student export to SameGoal over SFTP.',
+    )
+    .addHelpText(
+      'after',
+      '\nGlobal flags: --home DIR (or SAMEGOAL_ASCENDER_HOME), --json',
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => (json ? undefined : io.stdout(text)),
@@ -97,19 +112,28 @@ function usageError(error: unknown): unknown {
   if (error.exitCode === 0) return new HelpShown()
 
   const message = error.message.replace(/^error: /, '')
-  return new AppError('USAGE', `${message.charAt(0).toUpperCase()}${message.slice(1)}`)
+  return new AppError(
+    'USAGE',
+    `${message.charAt(0).toUpperCase()}${message.slice(1)}`,
+  )
 }
 
 /** Help or the version was printed; not a failure. */
 class HelpShown extends Error {}
 
-function fail(io: Io, json: boolean, error: unknown, context?: ServiceContext): number {
+function fail(
+  io: Io,
+  json: boolean,
+  error: unknown,
+  context?: ServiceContext,
+): number {
   if (error instanceof HelpShown) {
     if (json) io.stdout(`${JSON.stringify({ ok: true, help: true })}\n`)
     return 0
   }
 
   const data = printError(io, json, error)
-  if (data.code === 'INTERNAL') context?.log.error({ err: error }, 'internal error')
+  if (data.code === 'INTERNAL')
+    context?.log.error({ err: error }, 'internal error')
   return data.exitCode
 }

@@ -9,7 +9,11 @@ import { createContext } from '../services/context'
 import { resolveHome } from '../services/home'
 import { openDailyLogger } from '../services/logger'
 import { launchMode, wantsSingleInstanceLock } from './launch-mode'
-import { isTrustedSender, lockDownContents, secureWebPreferences } from './window-security'
+import {
+  isTrustedSender,
+  lockDownContents,
+  secureWebPreferences,
+} from './window-security'
 
 // The Electron shell: thin on purpose. Everything it calls runs in plain
 // Node and is tested there; only window creation and IPC binding live here.
@@ -53,13 +57,23 @@ async function openWizard(): Promise<void> {
     if (!win.isDestroyed()) win.webContents.send(channel, payload)
   })
 
-  ipcMain.handle('samegoal:request', async (event, channel: unknown, payload: unknown) => {
-    if (!isTrustedSender(BrowserWindow.getAllWindows(), event.sender, appUrl)) {
-      log.warn({ channel }, 'request from an untrusted sender dropped')
-      return { ok: false, error: toErrorData(new AppError('INVALID_INPUT', 'Untrusted sender.')) }
-    }
-    return dispatch(handlers, channel, payload)
-  })
+  ipcMain.handle(
+    'samegoal:request',
+    async (event, channel: unknown, payload: unknown) => {
+      if (
+        !isTrustedSender(BrowserWindow.getAllWindows(), event.sender, appUrl)
+      ) {
+        log.warn({ channel }, 'request from an untrusted sender dropped')
+        return {
+          ok: false,
+          error: toErrorData(
+            new AppError('INVALID_INPUT', 'Untrusted sender.'),
+          ),
+        }
+      }
+      return dispatch(handlers, channel, payload)
+    },
+  )
 
   app.on('second-instance', () => {
     if (win.isMinimized()) win.restore()

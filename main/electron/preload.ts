@@ -7,12 +7,14 @@ import type { BridgeApi } from '../../shared/ipc-contract'
 
 const api: BridgeApi = {
   invoke: (channel, payload) => {
-    if (!isRequestChannel(channel)) return Promise.reject(new Error('unknown channel'))
+    if (!isRequestChannel(channel))
+      return Promise.reject(new Error('unknown channel'))
     return ipcRenderer.invoke('samegoal:request', channel, payload)
   },
   on: (channel, listener) => {
     if (!isEventChannel(channel)) return () => undefined
-    const wrapped = (_event: IpcRendererEvent, payload: unknown): void => listener(payload as never)
+    const wrapped = (_event: IpcRendererEvent, payload: unknown): void =>
+      listener(payload as never)
     ipcRenderer.on(channel, wrapped)
     return () => ipcRenderer.off(channel, wrapped)
   },

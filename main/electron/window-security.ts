@@ -23,8 +23,14 @@ export function lockDownContents(contents: WebContents, appUrl: string): void {
 }
 
 /** True when an IPC message comes from one of our own windows. */
-export function isTrustedSender(windows: readonly BrowserWindow[], contents: WebContents, appUrl: string): boolean {
-  const ours = windows.some((w) => !w.isDestroyed() && w.webContents.id === contents.id)
+export function isTrustedSender(
+  windows: readonly BrowserWindow[],
+  contents: WebContents,
+  appUrl: string,
+): boolean {
+  const ours = windows.some(
+    (w) => !w.isDestroyed() && w.webContents.id === contents.id,
+  )
 
   return ours && contents.getURL() === appUrl
 }

@@ -1,5 +1,9 @@
 import { AppError, toErrorData } from '../../shared/errors'
-import { isRequestChannel, type EventChannel, type RequestChannel } from '../../shared/ipc-channels'
+import {
+  isRequestChannel,
+  type EventChannel,
+  type RequestChannel,
+} from '../../shared/ipc-channels'
 import {
   requestSchemas,
   type Envelope,
@@ -22,14 +26,23 @@ import type { Desktop } from './desktop'
  * very same table to a page, so no service is mocked anywhere.
  */
 
-export type Emit = <E extends EventChannel>(channel: E, payload: EventPayloads[E]) => void
+export type Emit = <E extends EventChannel>(
+  channel: E,
+  payload: EventPayloads[E],
+) => void
 
 type Handlers = {
-  [C in RequestChannel]: (payload: RequestPayload<C>) => Promise<ResponseTypes[C]>
+  [C in RequestChannel]: (
+    payload: RequestPayload<C>,
+  ) => Promise<ResponseTypes[C]>
 }
 
 /** Builds the handlers for one home. */
-export function createHandlers(ctx: ServiceContext, desktop: Desktop, emit: Emit): Handlers {
+export function createHandlers(
+  ctx: ServiceContext,
+  desktop: Desktop,
+  emit: Emit,
+): Handlers {
   return {
     'districts:list': async () => {
       const districts = await ctx.store.list()
@@ -54,12 +67,18 @@ export function createHandlers(ctx: ServiceContext, desktop: Desktop, emit: Emit
       return { copied: true }
     },
     'connection:check': ({ domain, trustFingerprint }) =>
-      checkConnection(ctx, domain, trustFingerprint ? { fingerprint: trustFingerprint } : {}, (phase) =>
-        emit('connection:phase', { domain, phase }),
+      checkConnection(
+        ctx,
+        domain,
+        trustFingerprint ? { fingerprint: trustFingerprint } : {},
+        (phase) => emit('connection:phase', { domain, phase }),
       ),
-    'export:preview': async ({ domain }) => previewExport(await ctx.store.get(domain)),
+    'export:preview': async ({ domain }) =>
+      previewExport(await ctx.store.get(domain)),
     'upload:run': ({ domain }) =>
-      runUpload(ctx, domain, { onProgress: (progress) => emit('upload:progress', progress) }),
+      runUpload(ctx, domain, {
+        onProgress: (progress) => emit('upload:progress', progress),
+      }),
     'status:read': ({ domain }) => readStatus(ctx, domain),
   }
 }
@@ -75,11 +94,17 @@ export async function dispatch(
 ): Promise<Envelope<unknown>> {
   try {
     if (!isRequestChannel(channel)) {
-      throw new AppError('INVALID_INPUT', `Unknown request channel ${String(channel)}.`)
+      throw new AppError(
+        'INVALID_INPUT',
+        `Unknown request channel ${String(channel)}.`,
+      )
     }
     const parsed = requestSchemas[channel].safeParse(payload ?? {})
     if (!parsed.success) {
-      throw new AppError('INVALID_INPUT', `The request for ${channel} is not valid: ${parsed.error.message}`)
+      throw new AppError(
+        'INVALID_INPUT',
+        `The request for ${channel} is not valid: ${parsed.error.message}`,
+      )
     }
 
     const handler = handlers[channel] as (payload: unknown) => Promise<unknown>

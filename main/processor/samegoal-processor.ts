@@ -34,7 +34,10 @@ export interface ProcessorOptions {
 }
 
 /** Processes everything ready in one account folder. */
-export async function processAccount(accountRoot: string, options: ProcessorOptions = {}): Promise<ProcessedEpoch[]> {
+export async function processAccount(
+  accountRoot: string,
+  options: ProcessorOptions = {},
+): Promise<ProcessedEpoch[]> {
   const upload = path.join(accountRoot, 'upload')
   const processed = path.join(accountRoot, 'upload-processed')
   await fs.mkdir(processed, { recursive: true })
@@ -66,7 +69,10 @@ async function isReady(dir: string): Promise<boolean> {
 async function adoptDirectFiles(accountRoot: string, now: Date): Promise<void> {
   const upload = path.join(accountRoot, 'upload')
   const names = await fs.readdir(upload)
-  const existing = [...names, ...(await fs.readdir(path.join(accountRoot, 'upload-processed')))]
+  const existing = [
+    ...names,
+    ...(await fs.readdir(path.join(accountRoot, 'upload-processed'))),
+  ]
 
   for (const name of names) {
     const file = path.join(upload, name)
@@ -80,14 +86,18 @@ async function adoptDirectFiles(accountRoot: string, now: Date): Promise<void> {
   }
 }
 
-async function processEpoch(dir: string, epoch: string): Promise<ProcessedEpoch> {
+async function processEpoch(
+  dir: string,
+  epoch: string,
+): Promise<ProcessedEpoch> {
   const names = (await fs.readdir(dir)).filter((n) => n !== 'COMPLETE')
   const fail = async (message: string): Promise<ProcessedEpoch> => {
     await fs.writeFile(path.join(dir, ERROR_FILE), `${message}\n`)
     return { epoch, outcome: 'failed', students: 0, guardians: 0 }
   }
 
-  if (names.length !== 1) return fail(`Expected one export file in the epoch, found ${names.length}.`)
+  if (names.length !== 1)
+    return fail(`Expected one export file in the epoch, found ${names.length}.`)
   const exportName = names[0] ?? ''
   const bytes = await fs.readFile(path.join(dir, exportName))
   if (bytes.length === 0) return fail(`The file ${exportName} is empty.`)
@@ -96,7 +106,9 @@ async function processEpoch(dir: string, epoch: string): Promise<ProcessedEpoch>
   try {
     rows = parseExport(bytes)
   } catch (error) {
-    return fail(`The file ${exportName} could not be read: ${(error as Error).message}`)
+    return fail(
+      `The file ${exportName} could not be read: ${(error as Error).message}`,
+    )
   }
   return convert(dir, epoch, rows)
 }
@@ -104,9 +116,16 @@ async function processEpoch(dir: string, epoch: string): Promise<ProcessedEpoch>
 function parseExport(bytes: Buffer): string[][] {
   const text = decode(bytes)
   const firstLine = text.slice(0, text.search(/\r?\n|$/))
-  const delimiter = ['\t', '|', ','].reduce((best, d) => (count(firstLine, d) > count(firstLine, best) ? d : best))
+  const delimiter = ['\t', '|', ','].reduce((best, d) =>
+    count(firstLine, d) > count(firstLine, best) ? d : best,
+  )
 
-  return parse(text, { delimiter, relax_quotes: true, skip_empty_lines: true, bom: true }) as string[][]
+  return parse(text, {
+    delimiter,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    bom: true,
+  }) as string[][]
 }
 
 function decode(bytes: Buffer): string {
@@ -121,33 +140,83 @@ function count(text: string, needle: string): number {
   return text.split(needle).length - 1
 }
 
-async function convert(dir: string, epoch: string, rows: string[][]): Promise<ProcessedEpoch> {
+async function convert(
+  dir: string,
+  epoch: string,
+  rows: string[][],
+): Promise<ProcessedEpoch> {
   const { index, records } = columnIndex(rows)
-  const get = (row: string[], column: StandInColumn): string => row[index(column)] ?? ''
+  const get = (row: string[], column: StandInColumn): string =>
+    row[index(column)] ?? ''
 
-  const students: string[][] = [['Student Id', 'Last Name', 'First Name', 'Middle Name', 'Date of Birth', 'Gender', 'District Enrollment', 'Grade', 'Building']]
-  const guardians: string[][] = [['Student Id', 'Last Name', 'First Name', 'Relationship', 'Phone']]
+  const students: string[][] = [
+    [
+      'Student Id',
+      'Last Name',
+      'First Name',
+      'Middle Name',
+      'Date of Birth',
+      'Gender',
+      'District Enrollment',
+      'Grade',
+      'Building',
+    ],
+  ]
+  const guardians: string[][] = [
+    ['Student Id', 'Last Name', 'First Name', 'Relationship', 'Phone'],
+  ]
   const problems: string[] = []
 
   records.forEach((row, i) => {
     const id = get(row, 'StudentId')
     if (!/^[A-Za-z0-9]{1,20}$/.test(id)) {
-      problems.push(`Record ${i + 2}: student id "${id}" is not 1 to 20 letters or digits; skipped.`)
+      problems.push(
+        `Record ${i + 2}: student id "${id}" is not 1 to 20 letters or digits; skipped.`,
+      )
       return
     }
-    students.push([id, get(row, 'LastName'), get(row, 'FirstName'), get(row, 'MiddleName'), get(row, 'BirthDate'), get(row, 'Gender'), get(row, 'Enrollment'), get(row, 'Grade'), get(row, 'Campus')])
+    students.push([
+      id,
+      get(row, 'LastName'),
+      get(row, 'FirstName'),
+      get(row, 'MiddleName'),
+      get(row, 'BirthDate'),
+      get(row, 'Gender'),
+      get(row, 'Enrollment'),
+      get(row, 'Grade'),
+      get(row, 'Campus'),
+    ])
     if (get(row, 'GuardianLastName')) {
-      guardians.push([id, get(row, 'GuardianLastName'), get(row, 'GuardianFirstName'), get(row, 'GuardianRelationship'), get(row, 'GuardianPhone')])
+      guardians.push([
+        id,
+        get(row, 'GuardianLastName'),
+        get(row, 'GuardianFirstName'),
+        get(row, 'GuardianRelationship'),
+        get(row, 'GuardianPhone'),
+      ])
     }
   })
 
   if (students.length === 1) {
-    await fs.writeFile(path.join(dir, ERROR_FILE), `No valid student records.\n${problems.slice(0, 20).join('\n')}\n`)
+    await fs.writeFile(
+      path.join(dir, ERROR_FILE),
+      `No valid student records.\n${problems.slice(0, 20).join('\n')}\n`,
+    )
     return { epoch, outcome: 'failed', students: 0, guardians: 0 }
   }
-  await fs.writeFile(path.join(dir, 'students.csv'), stringify(students, { record_delimiter: '\r\n' }))
-  await fs.writeFile(path.join(dir, 'guardians.csv'), stringify(guardians, { record_delimiter: '\r\n' }))
-  if (problems.length > 0) await fs.writeFile(path.join(dir, WARNINGS_FILE), `${problems.join('\n')}\n`)
+  await fs.writeFile(
+    path.join(dir, 'students.csv'),
+    stringify(students, { record_delimiter: '\r\n' }),
+  )
+  await fs.writeFile(
+    path.join(dir, 'guardians.csv'),
+    stringify(guardians, { record_delimiter: '\r\n' }),
+  )
+  if (problems.length > 0)
+    await fs.writeFile(
+      path.join(dir, WARNINGS_FILE),
+      `${problems.join('\n')}\n`,
+    )
 
   return {
     epoch,
@@ -159,13 +228,17 @@ async function convert(dir: string, epoch: string, rows: string[][]): Promise<Pr
 
 // A header naming the stand-in columns is used by name; anything else is
 // read by position in the stand-in order.
-function columnIndex(rows: string[][]): { index: (column: StandInColumn) => number; records: string[][] } {
+function columnIndex(rows: string[][]): {
+  index: (column: StandInColumn) => number
+  records: string[][]
+} {
   const header = rows[0] ?? []
   const byName = new Map(header.map((name, i) => [name.trim(), i]))
   const named = STAND_IN_COLUMNS.some((c) => byName.has(c))
 
   return {
-    index: (column) => (named ? (byName.get(column) ?? -1) : STAND_IN_COLUMNS.indexOf(column)),
+    index: (column) =>
+      named ? (byName.get(column) ?? -1) : STAND_IN_COLUMNS.indexOf(column),
     records: named ? rows.slice(1) : rows,
   }
 }

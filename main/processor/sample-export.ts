@@ -15,17 +15,41 @@ export interface SampleOptions {
   readonly withdrawnShare?: number
 }
 
-const LAST = ['Garcia', 'Nguyen', 'Smith', 'Hernandez', 'Johnson', 'Lopez', 'Williams', 'Martinez']
-const FIRST = ['Ana', 'Ben', 'Carmen', 'Diego', 'Elena', 'Frank', 'Grace', 'Hector', 'Iris', 'Jose']
+const LAST = [
+  'Garcia',
+  'Nguyen',
+  'Smith',
+  'Hernandez',
+  'Johnson',
+  'Lopez',
+  'Williams',
+  'Martinez',
+]
+const FIRST = [
+  'Ana',
+  'Ben',
+  'Carmen',
+  'Diego',
+  'Elena',
+  'Frank',
+  'Grace',
+  'Hector',
+  'Iris',
+  'Jose',
+]
 
 /** The stand-in export's text, CRLF line endings, header first. */
-export function sampleExportText({ records, countyDistrict = '015907', withdrawnShare = 0.05 }: SampleOptions): string {
+export function sampleExportText({
+  records,
+  countyDistrict = '015907',
+  withdrawnShare = 0.05,
+}: SampleOptions): string {
   const lines = [STAND_IN_COLUMNS.join('\t')]
 
   for (let i = 0; i < records; i++) {
     const last = LAST[i % LAST.length] ?? 'Doe'
     const first = FIRST[(i * 7) % FIRST.length] ?? 'Sam'
-    const withdrawn = (i % Math.max(1, Math.round(1 / withdrawnShare))) === 0
+    const withdrawn = i % Math.max(1, Math.round(1 / withdrawnShare)) === 0
     const born = new Date(Date.UTC(2008 + (i % 12), i % 12, 1 + (i % 28)))
     const dob = `${String(born.getUTCMonth() + 1).padStart(2, '0')}/${String(born.getUTCDate()).padStart(2, '0')}/${born.getUTCFullYear()}`
     lines.push(
@@ -50,8 +74,14 @@ export function sampleExportText({ records, countyDistrict = '015907', withdrawn
 }
 
 /** Writes `TxEISStudent_<cdn>.txt` into a folder and returns its path. */
-export async function writeSampleExport(folder: string, options: SampleOptions): Promise<string> {
-  const file = path.join(folder, `TxEISStudent_${options.countyDistrict ?? '015907'}.txt`)
+export async function writeSampleExport(
+  folder: string,
+  options: SampleOptions,
+): Promise<string> {
+  const file = path.join(
+    folder,
+    `TxEISStudent_${options.countyDistrict ?? '015907'}.txt`,
+  )
 
   await fs.mkdir(folder, { recursive: true })
   await fs.writeFile(file, sampleExportText(options))

@@ -1,7 +1,12 @@
 import type { CheckPhase, CheckReport } from '../../shared/reports'
 import type { ServiceContext } from './context'
 import { openDistrictSession } from './district-session'
-import { listFolder, PROCESSED_DIR, summarizeFolder, UPLOAD_DIR } from './remote-folders'
+import {
+  listFolder,
+  PROCESSED_DIR,
+  summarizeFolder,
+  UPLOAD_DIR,
+} from './remote-folders'
 import type { HostKeyPolicy } from './sftp-session'
 
 export interface TrustChoice {
@@ -36,8 +41,14 @@ export async function checkConnection(
   try {
     if (session.hostKeyDecision === 'new') {
       const pin = { ...session.serverKey, pinnedAt: ctx.now().toISOString() }
-      await ctx.store.update(district.domain, (current) => ({ ...current, hostKey: pin }))
-      ctx.log.info({ domain: district.domain, sha256: pin.sha256 }, 'host key pinned')
+      await ctx.store.update(district.domain, (current) => ({
+        ...current,
+        hostKey: pin,
+      }))
+      ctx.log.info(
+        { domain: district.domain, sha256: pin.sha256 },
+        'host key pinned',
+      )
     }
 
     phases.push('list-folders')
@@ -61,8 +72,12 @@ export async function checkConnection(
 }
 
 /** Turns the technician's choice into the policy the session enforces. */
-export function hostKeyPolicy(pin: HostKeyPolicy['pin'], trust: TrustChoice): HostKeyPolicy {
-  if (trust.fingerprint) return { mode: 'trust', fingerprint: trust.fingerprint, pin }
+export function hostKeyPolicy(
+  pin: HostKeyPolicy['pin'],
+  trust: TrustChoice,
+): HostKeyPolicy {
+  if (trust.fingerprint)
+    return { mode: 'trust', fingerprint: trust.fingerprint, pin }
   if (trust.firstUse) return { mode: 'first-use', pin }
 
   return { mode: 'pinned', pin }

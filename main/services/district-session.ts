@@ -3,7 +3,11 @@ import type { DistrictSettings } from '../../shared/settings-schema'
 import type { ServiceContext } from './context'
 import { readPrivateKey } from './keys'
 import type { Logger } from './logger'
-import { openSession, type HostKeyPolicy, type SftpSession } from './sftp-session'
+import {
+  openSession,
+  type HostKeyPolicy,
+  type SftpSession,
+} from './sftp-session'
 
 /** Opens an SFTP session for a district with its own key and host settings. */
 export async function openDistrictSession(

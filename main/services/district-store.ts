@@ -16,7 +16,15 @@ import { HomeLayout } from './home'
 export type DistrictInput = Partial<
   Pick<
     DistrictSettings,
-    'name' | 'countyDistrict' | 'host' | 'port' | 'exportDir' | 'pattern' | 'at' | 'mode' | 'practice'
+    | 'name'
+    | 'countyDistrict'
+    | 'host'
+    | 'port'
+    | 'exportDir'
+    | 'pattern'
+    | 'at'
+    | 'mode'
+    | 'practice'
   >
 >
 
@@ -55,19 +63,29 @@ export class DistrictStore {
     const file = this.layout.settingsFile(domain)
 
     if (!(await exists(file))) {
-      throw new AppError('UNKNOWN_DISTRICT', `No district "${domain}" is set up in this home.`)
+      throw new AppError(
+        'UNKNOWN_DISTRICT',
+        `No district "${domain}" is set up in this home.`,
+      )
     }
     return this.readFile(file)
   }
 
   /** Adds a district with defaults for everything not given. */
-  async add(domainInput: string, input: DistrictInput, now = new Date()): Promise<DistrictSettings> {
+  async add(
+    domainInput: string,
+    input: DistrictInput,
+    now = new Date(),
+  ): Promise<DistrictSettings> {
     const domain = normalizeDomain(domainInput)
     const file = this.layout.settingsFile(domain)
 
     return withLock(this.lockTarget(domain), async () => {
       if (await exists(file)) {
-        throw new AppError('DISTRICT_EXISTS', `District "${domain}" is already set up.`)
+        throw new AppError(
+          'DISTRICT_EXISTS',
+          `District "${domain}" is already set up.`,
+        )
       }
       const stamp = now.toISOString()
       const settings = validate(file, {
@@ -95,7 +113,10 @@ export class DistrictStore {
     return withLock(this.lockTarget(domain), async () => {
       const current = await this.get(domain)
       const file = this.layout.settingsFile(domain)
-      const next = validate(file, { ...change(current), updatedAt: now.toISOString() })
+      const next = validate(file, {
+        ...change(current),
+        updatedAt: now.toISOString(),
+      })
 
       await this.writeFile(file, next)
       return next
@@ -124,7 +145,10 @@ export class DistrictStore {
     const settings = await this.get(domainInput)
     const source = this.layout.districtDir(settings.domain)
     const stamp = now.toISOString().replace(/[:.]/g, '-')
-    const target = path.join(this.layout.archiveDir, `${settings.domain}-${stamp}`)
+    const target = path.join(
+      this.layout.archiveDir,
+      `${settings.domain}-${stamp}`,
+    )
 
     await withLock(this.lockTarget(settings.domain), async () => {
       await fs.mkdir(this.layout.archiveDir, { recursive: true })
@@ -142,16 +166,25 @@ export class DistrictStore {
     try {
       raw = JSON.parse(await fs.readFile(file, 'utf8'))
     } catch (error) {
-      throw new AppError('INVALID_SETTINGS', `The settings file ${file} is not valid JSON.`, {
-        cause: error,
-      })
+      throw new AppError(
+        'INVALID_SETTINGS',
+        `The settings file ${file} is not valid JSON.`,
+        {
+          cause: error,
+        },
+      )
     }
     return validate(file, raw)
   }
 
-  private async writeFile(file: string, settings: DistrictSettings): Promise<void> {
+  private async writeFile(
+    file: string,
+    settings: DistrictSettings,
+  ): Promise<void> {
     await fs.mkdir(path.dirname(file), { recursive: true })
-    await writeFileAtomic(file, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 })
+    await writeFileAtomic(file, `${JSON.stringify(settings, null, 2)}\n`, {
+      mode: 0o600,
+    })
   }
 }
 
@@ -162,7 +195,10 @@ function validate(file: string, raw: unknown): DistrictSettings {
   const problems = parsed.error.issues
     .map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`)
     .join('; ')
-  throw new AppError('INVALID_SETTINGS', `The settings in ${file} are not valid: ${problems}`)
+  throw new AppError(
+    'INVALID_SETTINGS',
+    `The settings in ${file} are not valid: ${problems}`,
+  )
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -173,5 +209,7 @@ async function exists(file: string): Promise<boolean> {
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== undefined),
+  ) as Partial<T>
 }

@@ -36,7 +36,10 @@ export async function acquireLock(
   { waitMs = 10_000, staleMs = 30_000 }: LockOptions = {},
 ): Promise<() => Promise<void>> {
   await fs.mkdir(path.dirname(target), { recursive: true })
-  const retries = waitMs > 0 ? { retries: Math.ceil(waitMs / 100), minTimeout: 50, maxTimeout: 200 } : 0
+  const retries =
+    waitMs > 0
+      ? { retries: Math.ceil(waitMs / 100), minTimeout: 50, maxTimeout: 200 }
+      : 0
 
   try {
     return await lockfile.lock(target, {
@@ -57,6 +60,9 @@ export async function acquireLock(
 /** The lock is held by a live process. */
 export class LockHeldError extends AppError {
   constructor(target: string) {
-    super('RUN_IN_PROGRESS', `Another process holds the lock ${path.basename(target)}.`)
+    super(
+      'RUN_IN_PROGRESS',
+      `Another process holds the lock ${path.basename(target)}.`,
+    )
   }
 }

@@ -29,7 +29,10 @@ export function defaultHome(
 }
 
 /** Picks the home: the flag, then SAMEGOAL_ASCENDER_HOME, then the default. */
-export function resolveHome(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveHome(
+  flag?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const chosen = flag ?? env['SAMEGOAL_ASCENDER_HOME'] ?? defaultHome()
 
   return path.resolve(chosen)

@@ -28,7 +28,10 @@ export async function generateKey(
 ): Promise<KeyView> {
   const district = await store.get(domain)
   if (district.key && !options.replace) {
-    throw new AppError('KEY_EXISTS', `District "${district.domain}" already has a ${district.key.type} key.`)
+    throw new AppError(
+      'KEY_EXISTS',
+      `District "${district.domain}" already has a ${district.key.type} key.`,
+    )
   }
 
   const now = options.now ?? new Date()
@@ -40,7 +43,10 @@ export async function generateKey(
 }
 
 async function generatePkcs8(type: KeyType): Promise<string> {
-  const encoding = { publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } } as const
+  const encoding = {
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  } as const
 
   // Async generation runs on libuv's thread pool, so a 4096-bit RSA key
   // (about a second) never blocks the wizard's main process.
@@ -67,7 +73,11 @@ export async function storeKey(
 
   await fs.mkdir(dir, { recursive: true, mode: 0o700 })
   await writePrivate(path.join(dir, file), key.toString('openssh'))
-  await fs.writeFile(path.join(dir, `${district.domain}.pub`), `${publicKey}\n`, { mode: 0o644 })
+  await fs.writeFile(
+    path.join(dir, `${district.domain}.pub`),
+    `${publicKey}\n`,
+    { mode: 0o644 },
+  )
 
   const record: KeyRecord = {
     type,
@@ -79,7 +89,10 @@ export async function storeKey(
     createdAt: now.toISOString(),
     source,
   }
-  const saved = await store.update(district.domain, (current) => ({ ...current, key: record }))
+  const saved = await store.update(district.domain, (current) => ({
+    ...current,
+    key: record,
+  }))
   return keyView(store, saved)
 }
 
@@ -95,7 +108,10 @@ async function writePrivate(file: string, text: string): Promise<void> {
 }
 
 /** SHA256 and MD5 fingerprints in `ssh-keygen -l` form. */
-export function keyFingerprints(key: sshpk.Key | sshpk.PrivateKey): { sha256: string; md5: string } {
+export function keyFingerprints(key: sshpk.Key | sshpk.PrivateKey): {
+  sha256: string
+  md5: string
+} {
   return {
     sha256: key.fingerprint('sha256').toString(),
     md5: `MD5:${key.fingerprint('md5').toString('hex')}`,
@@ -106,11 +122,17 @@ function sshType(key: sshpk.PrivateKey): KeyType {
   if (key.type === 'rsa') return 'rsa'
   if (key.type === 'ed25519') return 'ed25519'
 
-  throw new AppError('INVALID_KEY', `Keys of type ${key.type} are not supported; use RSA or Ed25519.`)
+  throw new AppError(
+    'INVALID_KEY',
+    `Keys of type ${key.type} are not supported; use RSA or Ed25519.`,
+  )
 }
 
 /** The district's key as shown to the technician. */
-export function keyView(store: DistrictStore, district: DistrictSettings): KeyView {
+export function keyView(
+  store: DistrictStore,
+  district: DistrictSettings,
+): KeyView {
   const key = requireKey(district)
   const dir = store.layout.keysDir(district.domain)
 
@@ -128,20 +150,30 @@ export function keyView(store: DistrictStore, district: DistrictSettings): KeyVi
 }
 
 /** Reads the stored private key (OpenSSH text) for connecting. */
-export async function readPrivateKey(store: DistrictStore, district: DistrictSettings): Promise<string> {
+export async function readPrivateKey(
+  store: DistrictStore,
+  district: DistrictSettings,
+): Promise<string> {
   const key = requireKey(district)
   const file = path.join(store.layout.keysDir(district.domain), key.file)
 
   try {
     return await fs.readFile(file, 'utf8')
   } catch (error) {
-    throw new AppError('INVALID_KEY', `The private key file ${file} cannot be read.`, { cause: error })
+    throw new AppError(
+      'INVALID_KEY',
+      `The private key file ${file} cannot be read.`,
+      { cause: error },
+    )
   }
 }
 
 function requireKey(district: DistrictSettings): KeyRecord {
   if (!district.key) {
-    throw new AppError('NO_KEY', `District "${district.domain}" has no keypair yet.`)
+    throw new AppError(
+      'NO_KEY',
+      `District "${district.domain}" has no keypair yet.`,
+    )
   }
   return district.key
 }

@@ -14,10 +14,19 @@ export type { Logger }
 
 const RETENTION_DAYS = 30
 
-const REDACT = ['privateKey', 'passphrase', 'password', '*.privateKey', '*.passphrase']
+const REDACT = [
+  'privateKey',
+  'passphrase',
+  'password',
+  '*.privateKey',
+  '*.passphrase',
+]
 
 /** Opens a logger that writes JSON lines to the given file, synchronously. */
-export function openFileLogger(file: string, bindings: Record<string, unknown> = {}): Logger {
+export function openFileLogger(
+  file: string,
+  bindings: Record<string, unknown> = {},
+): Logger {
   fs.mkdirSync(path.dirname(file), { recursive: true })
   const destination = pino.destination({ dest: file, sync: true, mkdir: true })
 
@@ -29,7 +38,9 @@ export function openDailyLogger(logsDir: string, now = new Date()): Logger {
   pruneOldLogs(logsDir, now)
   const day = now.toISOString().slice(0, 10)
 
-  return openFileLogger(path.join(logsDir, `app-${day}.log`), { pid: process.pid })
+  return openFileLogger(path.join(logsDir, `app-${day}.log`), {
+    pid: process.pid,
+  })
 }
 
 /** A log file for one upload run; returns the logger and its path. */

@@ -15,25 +15,40 @@ export interface RemoteEntry {
 }
 
 /** Lists a remote folder, or says plainly that it is missing or unreadable. */
-export async function listFolder(sftp: SftpClient, dir: string): Promise<RemoteEntry[]> {
+export async function listFolder(
+  sftp: SftpClient,
+  dir: string,
+): Promise<RemoteEntry[]> {
   try {
     const entries = await sftp.list(dir)
     return entries.map((entry) => ({
       name: entry.name,
-      type: entry.type === 'd' ? 'directory' : entry.type === '-' ? 'file' : 'other',
+      type:
+        entry.type === 'd'
+          ? 'directory'
+          : entry.type === '-'
+            ? 'file'
+            : 'other',
       size: entry.size,
       modifiedAt: entry.modifyTime,
     }))
   } catch (error) {
-    throw new AppError('REMOTE_FOLDER_MISSING', `The folder ${dir} on the server is missing or cannot be read.`, {
-      cause: error,
-      extra: { folder: dir },
-    })
+    throw new AppError(
+      'REMOTE_FOLDER_MISSING',
+      `The folder ${dir} on the server is missing or cannot be read.`,
+      {
+        cause: error,
+        extra: { folder: dir },
+      },
+    )
   }
 }
 
 /** Lists a folder that may legitimately not exist; undefined when absent. */
-export async function listIfPresent(sftp: SftpClient, dir: string): Promise<RemoteEntry[] | undefined> {
+export async function listIfPresent(
+  sftp: SftpClient,
+  dir: string,
+): Promise<RemoteEntry[] | undefined> {
   const kind = await sftp.exists(dir).catch(() => false)
   if (kind !== 'd') return undefined
 
@@ -41,7 +56,10 @@ export async function listIfPresent(sftp: SftpClient, dir: string): Promise<Remo
 }
 
 /** Counts the epoch folders in a listing and finds the latest name. */
-export function summarizeFolder(path: string, entries: readonly RemoteEntry[] | undefined): FolderSummary {
+export function summarizeFolder(
+  path: string,
+  entries: readonly RemoteEntry[] | undefined,
+): FolderSummary {
   if (!entries) return { path, readable: false, epochs: 0 }
 
   const epochs = entries
@@ -50,5 +68,10 @@ export function summarizeFolder(path: string, entries: readonly RemoteEntry[] | 
     .sort()
   const latest = epochs[epochs.length - 1]
 
-  return { path, readable: true, epochs: epochs.length, ...(latest ? { latestEpoch: latest } : {}) }
+  return {
+    path,
+    readable: true,
+    epochs: epochs.length,
+    ...(latest ? { latestEpoch: latest } : {}),
+  }
 }

@@ -10,7 +10,10 @@ import type { HomeLayout } from './home'
  */
 
 /** Appends one run record to the district's history. */
-export async function appendRun(layout: HomeLayout, record: RunRecord): Promise<void> {
+export async function appendRun(
+  layout: HomeLayout,
+  record: RunRecord,
+): Promise<void> {
   const file = layout.historyFile(record.domain)
 
   await fs.mkdir(path.dirname(file), { recursive: true })
@@ -18,7 +21,10 @@ export async function appendRun(layout: HomeLayout, record: RunRecord): Promise<
 }
 
 /** Reads the district's runs, oldest first. */
-export async function readRuns(layout: HomeLayout, domain: string): Promise<RunRecord[]> {
+export async function readRuns(
+  layout: HomeLayout,
+  domain: string,
+): Promise<RunRecord[]> {
   let text: string
   try {
     text = await fs.readFile(layout.historyFile(domain), 'utf8')
@@ -40,7 +46,10 @@ export async function readRuns(layout: HomeLayout, domain: string): Promise<RunR
 }
 
 /** The most recent run, if any. */
-export async function lastRun(layout: HomeLayout, domain: string): Promise<RunRecord | undefined> {
+export async function lastRun(
+  layout: HomeLayout,
+  domain: string,
+): Promise<RunRecord | undefined> {
   const runs = await readRuns(layout, domain)
   return runs[runs.length - 1]
 }

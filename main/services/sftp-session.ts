@@ -18,7 +18,11 @@ import type { Logger } from './logger'
 /** How the server's host key is judged before anything is sent. */
 export type HostKeyPolicy =
   | { readonly mode: 'pinned'; readonly pin: HostKeyPin | undefined }
-  | { readonly mode: 'trust'; readonly fingerprint: string; readonly pin: HostKeyPin | undefined }
+  | {
+      readonly mode: 'trust'
+      readonly fingerprint: string
+      readonly pin: HostKeyPin | undefined
+    }
   | { readonly mode: 'first-use'; readonly pin: HostKeyPin | undefined }
 
 export interface Timeouts {
@@ -60,7 +64,9 @@ export interface SftpSession {
 }
 
 /** Connects, verifies the host key, authenticates and opens SFTP. */
-export async function openSession(options: SessionOptions): Promise<SftpSession> {
+export async function openSession(
+  options: SessionOptions,
+): Promise<SftpSession> {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts }
   const phase = (name: CheckPhase): void => {
     options.log.debug({ phase: name }, 'connection phase')
@@ -68,7 +74,11 @@ export async function openSession(options: SessionOptions): Promise<SftpSession>
   }
 
   phase('resolve')
-  const address = await resolveHost(options.host, options.lookup ?? defaultLookup, timeouts.resolveMs)
+  const address = await resolveHost(
+    options.host,
+    options.lookup ?? defaultLookup,
+    timeouts.resolveMs,
+  )
 
   phase('connect')
   const socket = await connectTcp(address, options.port, timeouts.connectMs)
@@ -82,22 +92,39 @@ async function defaultLookup(host: string): Promise<string> {
   return address
 }
 
-async function resolveHost(host: string, lookup: LookupFn, timeoutMs: number): Promise<string> {
+async function resolveHost(
+  host: string,
+  lookup: LookupFn,
+  timeoutMs: number,
+): Promise<string> {
   if (net.isIP(host)) return host
 
   try {
     return await withTimeout(lookup(host), timeoutMs, 'name lookup timed out')
   } catch (error) {
-    throw new AppError('DNS_NOT_FOUND', `The name ${host} could not be found.`, { cause: error })
+    throw new AppError(
+      'DNS_NOT_FOUND',
+      `The name ${host} could not be found.`,
+      { cause: error },
+    )
   }
 }
 
-function connectTcp(address: string, port: number, timeoutMs: number): Promise<net.Socket> {
+function connectTcp(
+  address: string,
+  port: number,
+  timeoutMs: number,
+): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: address, port })
     const timer = setTimeout(() => {
       socket.destroy()
-      reject(new AppError('NO_ANSWER', `No answer from ${address} port ${port} within ${timeoutMs / 1000} s.`))
+      reject(
+        new AppError(
+          'NO_ANSWER',
+          `No answer from ${address} port ${port} within ${timeoutMs / 1000} s.`,
+        ),
+      )
     }, timeoutMs)
 
     socket.once('connect', () => {
@@ -115,18 +142,32 @@ function connectTcp(address: string, port: number, timeoutMs: number): Promise<n
   })
 }
 
-function tcpError(error: NodeJS.ErrnoException, address: string, port: number): AppError {
+function tcpError(
+  error: NodeJS.ErrnoException,
+  address: string,
+  port: number,
+): AppError {
   const where = `${address} port ${port}`
 
   switch (error.code) {
     case 'ECONNREFUSED':
-      return new AppError('CONNECTION_REFUSED', `${where} refused the connection.`, { cause: error })
+      return new AppError(
+        'CONNECTION_REFUSED',
+        `${where} refused the connection.`,
+        { cause: error },
+      )
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return new AppError('NO_ANSWER', `No answer from ${where}.`, { cause: error })
+      return new AppError('NO_ANSWER', `No answer from ${where}.`, {
+        cause: error,
+      })
     default:
-      return new AppError('CONNECTION_LOST', `The connection to ${where} failed.`, { cause: error })
+      return new AppError(
+        'CONNECTION_LOST',
+        `The connection to ${where} failed.`,
+        { cause: error },
+      )
   }
 }
 
@@ -148,7 +189,8 @@ async function handshake(
   const state: HandshakeState = { greeted: false, hostKeyDecision: 'existing' }
   // The library's default global listeners print to stdout; ours log instead.
   const sftp = new SftpClient(`samegoal-${options.username}`, {
-    error: (error: unknown) => options.log.warn({ reason: String(error) }, 'connection error'),
+    error: (error: unknown) =>
+      options.log.warn({ reason: String(error) }, 'connection error'),
     end: () => options.log.debug('connection ended'),
     close: () => options.log.debug('connection closed'),
   })
@@ -182,7 +224,8 @@ async function handshake(
 
   phase('open-sftp')
   const serverKey = state.serverKey
-  if (!serverKey) throw new AppError('HANDSHAKE_FAILED', 'The server sent no host key.')
+  if (!serverKey)
+    throw new AppError('HANDSHAKE_FAILED', 'The server sent no host key.')
 
   return {
     sftp,
@@ -200,7 +243,11 @@ function watchGreeting(socket: net.Socket, state: HandshakeState): void {
   socket.on('data', onData)
 }
 
-function verifyHostKey(blob: Buffer, policy: HostKeyPolicy, state: HandshakeState): boolean {
+function verifyHostKey(
+  blob: Buffer,
+  policy: HostKeyPolicy,
+  state: HandshakeState,
+): boolean {
   const key = sshpk.parseKey(blob, 'rfc4253')
   const seen: ServerKey = {
     type: key.type === 'ed25519' ? 'ssh-ed25519' : `${key.type}`,
@@ -225,7 +272,11 @@ function verifyHostKey(blob: Buffer, policy: HostKeyPolicy, state: HandshakeStat
   return false
 }
 
-function hostKeyRefusal(seen: ServerKey, pin: HostKeyPin | undefined, policy: HostKeyPolicy): AppError {
+function hostKeyRefusal(
+  seen: ServerKey,
+  pin: HostKeyPin | undefined,
+  policy: HostKeyPolicy,
+): AppError {
   const extra = { serverKey: seen, ...(pin ? { pinnedKey: pin } : {}) }
 
   if (pin) {
@@ -235,7 +286,10 @@ function hostKeyRefusal(seen: ServerKey, pin: HostKeyPin | undefined, policy: Ho
       { extra },
     )
   }
-  const given = policy.mode === 'trust' ? ` It does not match the fingerprint given (${policy.fingerprint}).` : ''
+  const given =
+    policy.mode === 'trust'
+      ? ` It does not match the fingerprint given (${policy.fingerprint}).`
+      : ''
   return new AppError(
     'HOST_KEY_UNTRUSTED',
     `The server's ${seen.type} host key is not trusted yet: ${seen.sha256} (${seen.md5}).${given}`,
@@ -245,22 +299,38 @@ function hostKeyRefusal(seen: ServerKey, pin: HostKeyPin | undefined, policy: Ho
 
 type AuthCallback = (next: unknown) => void
 
-function authHandler(options: SessionOptions, state: HandshakeState, onStart: () => void) {
+function authHandler(
+  options: SessionOptions,
+  state: HandshakeState,
+  onStart: () => void,
+) {
   let attempted = false
 
-  return (methodsLeft: string[] | null, _partial: boolean | null, callback: AuthCallback): void => {
+  return (
+    methodsLeft: string[] | null,
+    _partial: boolean | null,
+    callback: AuthCallback,
+  ): void => {
     if (!attempted) {
       attempted = true
       onStart()
-      callback({ type: 'publickey', username: options.username, key: options.privateKey })
+      callback({
+        type: 'publickey',
+        username: options.username,
+        key: options.privateKey,
+      })
       return
     }
 
     const offered = methodsLeft ?? []
     state.authError = offered.includes('publickey')
-      ? new AppError('AUTH_REFUSED', `The server refused the key for the account "${options.username}".`, {
-          extra: { methodsOffered: offered },
-        })
+      ? new AppError(
+          'AUTH_REFUSED',
+          `The server refused the key for the account "${options.username}".`,
+          {
+            extra: { methodsOffered: offered },
+          },
+        )
       : new AppError(
           'AUTH_METHOD_UNSUPPORTED',
           `The server does not accept keys for "${options.username}"; it offered: ${offered.join(', ') || 'nothing'}.`,
@@ -270,35 +340,63 @@ function authHandler(options: SessionOptions, state: HandshakeState, onStart: ()
   }
 }
 
-function connectError(error: unknown, state: HandshakeState, options: SessionOptions): AppError {
+function connectError(
+  error: unknown,
+  state: HandshakeState,
+  options: SessionOptions,
+): AppError {
   if (error instanceof AppError) return error
   if (state.hostKeyError) return state.hostKeyError
   if (state.authError) return state.authError
 
-  const raw: (Error & { level?: string }) | undefined = state.rawError ?? (error as Error)
+  const raw: (Error & { level?: string }) | undefined =
+    state.rawError ?? (error as Error)
   const details = raw?.message ?? String(error)
   const where = `${options.host} port ${options.port}`
 
   if (!state.greeted) {
-    return new AppError('NO_SSH_GREETING', `${where} accepted the connection but did not answer as an SFTP server.`, {
-      details,
-    })
+    return new AppError(
+      'NO_SSH_GREETING',
+      `${where} accepted the connection but did not answer as an SFTP server.`,
+      {
+        details,
+      },
+    )
   }
   if (raw?.level === 'client-authentication') {
-    return new AppError('AUTH_REFUSED', `The server refused the key for the account "${options.username}".`, {
-      details,
-    })
+    return new AppError(
+      'AUTH_REFUSED',
+      `The server refused the key for the account "${options.username}".`,
+      {
+        details,
+      },
+    )
   }
   if (state.serverKey === undefined) {
-    return new AppError('HANDSHAKE_FAILED', `The secure connection to ${where} could not be set up.`, { details })
+    return new AppError(
+      'HANDSHAKE_FAILED',
+      `The secure connection to ${where} could not be set up.`,
+      { details },
+    )
   }
   if (/sftp|subsystem|channel/i.test(details)) {
-    return new AppError('SFTP_UNAVAILABLE', `${where} does not offer SFTP for this account.`, { details })
+    return new AppError(
+      'SFTP_UNAVAILABLE',
+      `${where} does not offer SFTP for this account.`,
+      { details },
+    )
   }
-  return new AppError('CONNECTION_LOST', `The connection to ${where} dropped during setup.`, { details })
+  return new AppError(
+    'CONNECTION_LOST',
+    `The connection to ${where} dropped during setup.`,
+    { details },
+  )
 }
 
-async function closeQuietly(sftp: SftpClient, socket: net.Socket): Promise<void> {
+async function closeQuietly(
+  sftp: SftpClient,
+  socket: net.Socket,
+): Promise<void> {
   // An error while closing after the work is done must never turn a
   // finished, verified upload into a failure.
   try {
@@ -311,7 +409,11 @@ async function closeQuietly(sftp: SftpClient, socket: net.Socket): Promise<void>
 }
 
 /** Rejects when the promise does not settle in time. */
-export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+export function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  message: string,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(message)), ms)

@@ -36,7 +36,11 @@ export async function runUpload(
 ): Promise<UploadResult> {
   const district = await ctx.store.get(domain)
   const startedAt = ctx.now()
-  const { log, file: logFile } = openRunLogger(ctx.layout.runLogsDir, district.domain, startedAt)
+  const { log, file: logFile } = openRunLogger(
+    ctx.layout.runLogsDir,
+    district.domain,
+    startedAt,
+  )
   const clock = performance.now()
   const facts: Partial<RunRecord> = { mode: district.mode, logFile }
 
@@ -45,14 +49,22 @@ export async function runUpload(
 
   try {
     const result = await uploadEpoch(ctx, district, options, log, facts)
-    const record = await finish(ctx, district, startedAt, clock, { ...facts, result: 'success' })
+    const record = await finish(ctx, district, startedAt, clock, {
+      ...facts,
+      result: 'success',
+    })
     log.info({ epoch: result.epoch, bytes: result.bytes }, 'run succeeded')
 
     return { ...result, durationMs: record.durationMs, record }
   } catch (error) {
     const data = toErrorData(error)
     const result = data.exitCode === 7 ? 'refused' : 'failed'
-    await finish(ctx, district, startedAt, clock, { ...facts, result, code: data.code, message: data.message })
+    await finish(ctx, district, startedAt, clock, {
+      ...facts,
+      result,
+      code: data.code,
+      message: data.message,
+    })
     log.error({ code: data.code, details: data.details }, data.message)
     throw error
   } finally {
@@ -61,12 +73,23 @@ export async function runUpload(
   }
 }
 
-async function acquireRunLock(ctx: ServiceContext, domain: string, log: Logger): Promise<() => Promise<void>> {
+async function acquireRunLock(
+  ctx: ServiceContext,
+  domain: string,
+  log: Logger,
+): Promise<() => Promise<void>> {
   try {
-    return await acquireLock(ctx.layout.runLockTarget(domain), { waitMs: 0, staleMs: 60_000 })
+    return await acquireLock(ctx.layout.runLockTarget(domain), {
+      waitMs: 0,
+      staleMs: 60_000,
+    })
   } catch (error) {
     log.warn('another run holds the lock')
-    throw new AppError('RUN_IN_PROGRESS', `Another upload for ${domain} is already running.`, { cause: error })
+    throw new AppError(
+      'RUN_IN_PROGRESS',
+      `Another upload for ${domain} is already running.`,
+      { cause: error },
+    )
   }
 }
 
@@ -103,10 +126,20 @@ async function uploadEpoch(
   log.info({ file: file.name, bytes: file.bytes }, 'export file picked')
 
   const progress = (phase: UploadProgress['phase'], bytesSent: number): void =>
-    options.onProgress?.({ domain: district.domain, phase, bytesSent, bytesTotal: file.bytes })
+    options.onProgress?.({
+      domain: district.domain,
+      phase,
+      bytesSent,
+      bytesTotal: file.bytes,
+    })
 
   progress('connect', 0)
-  const session = await openDistrictSession(ctx, district, { mode: 'pinned', pin: district.hostKey }, { log })
+  const session = await openDistrictSession(
+    ctx,
+    district,
+    { mode: 'pinned', pin: district.hostKey },
+    { log },
+  )
 
   try {
     const epoch = await chooseEpoch(session.sftp, ctx.now())
@@ -117,7 +150,9 @@ async function uploadEpoch(
     await makeEpochDir(session.sftp, epochDir)
     log.info({ epoch }, 'epoch folder created')
 
-    await sendFile(session.sftp, file, remotePath, (sent) => progress('upload', sent))
+    await sendFile(session.sftp, file, remotePath, (sent) =>
+      progress('upload', sent),
+    )
     progress('verify', file.bytes)
     await verifySize(session.sftp, file, remotePath, log)
 
@@ -125,7 +160,13 @@ async function uploadEpoch(
     progress('complete', file.bytes)
     log.info({ epoch }, 'COMPLETE written')
 
-    return { domain: district.domain, epoch, file: file.path, remotePath, bytes: file.bytes }
+    return {
+      domain: district.domain,
+      epoch,
+      file: file.path,
+      remotePath,
+      bytes: file.bytes,
+    }
   } finally {
     await session.close()
   }
@@ -135,18 +176,28 @@ async function chooseEpoch(sftp: SftpClient, now: Date): Promise<string> {
   const pending = (await listIfPresent(sftp, UPLOAD_DIR)) ?? []
   const processed = (await listIfPresent(sftp, PROCESSED_DIR)) ?? []
 
-  return nextEpochName(now, [...pending, ...processed].map((entry) => entry.name))
+  return nextEpochName(
+    now,
+    [...pending, ...processed].map((entry) => entry.name),
+  )
 }
 
 async function makeEpochDir(sftp: SftpClient, epochDir: string): Promise<void> {
   if (await sftp.exists(epochDir)) {
-    throw new AppError('EPOCH_EXISTS', `The folder ${epochDir} already exists on the server.`)
+    throw new AppError(
+      'EPOCH_EXISTS',
+      `The folder ${epochDir} already exists on the server.`,
+    )
   }
 
   try {
     await sftp.mkdir(epochDir, false)
   } catch (error) {
-    throw new AppError('UPLOAD_NOT_PERMITTED', `The server did not allow creating ${epochDir}.`, { cause: error })
+    throw new AppError(
+      'UPLOAD_NOT_PERMITTED',
+      `The server did not allow creating ${epochDir}.`,
+      { cause: error },
+    )
   }
 }
 
@@ -161,11 +212,20 @@ async function sendFile(
       step: (sent: number) => onSent(sent),
     })
   } catch (error) {
-    throw new AppError('TRANSFER_FAILED', `Uploading ${file.name} did not finish.`, { cause: error })
+    throw new AppError(
+      'TRANSFER_FAILED',
+      `Uploading ${file.name} did not finish.`,
+      { cause: error },
+    )
   }
 }
 
-async function verifySize(sftp: SftpClient, file: ExportFile, remotePath: string, log: Logger): Promise<void> {
+async function verifySize(
+  sftp: SftpClient,
+  file: ExportFile,
+  remotePath: string,
+  log: Logger,
+): Promise<void> {
   const stat = await sftp.stat(remotePath).catch(() => undefined)
   if (stat?.size === file.bytes) return
 

@@ -21,12 +21,22 @@ export function ConnectStep({ district, onChanged, onNext }: StepProps) {
   const [reached, setReached] = useState<CheckPhase[]>([])
   const [trust, setTrust] = useState<string>()
 
-  useEffect(() => listen('connection:phase', (e) => e.domain === domain && setReached((r) => [...r, e.phase])), [domain])
+  useEffect(
+    () =>
+      listen(
+        'connection:phase',
+        (e) => e.domain === domain && setReached((r) => [...r, e.phase]),
+      ),
+    [domain],
+  )
 
   const check = useAction<CheckReport>(
     useCallback(() => {
       setReached([])
-      return call('connection:check', { domain, ...(trust ? { trustFingerprint: trust } : {}) })
+      return call('connection:check', {
+        domain,
+        ...(trust ? { trustFingerprint: trust } : {}),
+      })
     }, [domain, trust]),
     () => void onChanged(),
   )
@@ -37,10 +47,16 @@ export function ConnectStep({ district, onChanged, onNext }: StepProps) {
     <section className="panel" aria-labelledby="connect-title">
       <h3 id="connect-title">Step 3: Test the connection</h3>
       <p>
-        Connects to {district.settings.host} port {district.settings.port} as <strong>{domain}</strong> and only
-        reads; nothing is written to the account.
+        Connects to {district.settings.host} port {district.settings.port} as{' '}
+        <strong>{domain}</strong> and only reads; nothing is written to the
+        account.
       </p>
-      <button type="button" className="primary" onClick={() => void check.run()} disabled={check.busy}>
+      <button
+        type="button"
+        className="primary"
+        onClick={() => void check.run()}
+        disabled={check.busy}
+      >
         {check.busy ? 'Testing…' : 'Test connection'}
       </button>
       <ol className="phases" aria-label="Connection test progress">
@@ -49,7 +65,10 @@ export function ConnectStep({ district, onChanged, onNext }: StepProps) {
           const state = p.id === failedAt ? 'failed' : done ? 'done' : 'waiting'
           return (
             <li key={p.id} className={`phase phase-${state}`}>
-              <span aria-hidden="true">{state === 'done' ? '✓' : state === 'failed' ? '✕' : '○'}</span> {p.label}
+              <span aria-hidden="true">
+                {state === 'done' ? '✓' : state === 'failed' ? '✕' : '○'}
+              </span>{' '}
+              {p.label}
               <span className="visually-hidden"> ({state})</span>
             </li>
           )
@@ -58,27 +77,45 @@ export function ConnectStep({ district, onChanged, onNext }: StepProps) {
       {check.result ? (
         <div className="notice notice-ok" role="status">
           <strong>The connection works.</strong>
-          <p className="mono small">Server key {check.result.serverKey.sha256}</p>
-          <p>
-            {check.result.upload.epochs} epoch(s) waiting in /upload; {check.result.uploadProcessed.epochs} processed.
+          <p className="mono small">
+            Server key {check.result.serverKey.sha256}
           </p>
-          <button type="button" className="primary" onClick={() => onNext('schedule')}>
+          <p>
+            {check.result.upload.epochs} epoch(s) waiting in /upload;{' '}
+            {check.result.uploadProcessed.epochs} processed.
+          </p>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => onNext('schedule')}
+          >
             Next: nightly upload
           </button>
         </div>
       ) : null}
       {check.error ? <ErrorBox error={check.error} /> : null}
-      {offered && (check.error?.code === 'HOST_KEY_UNTRUSTED' || check.error?.code === 'HOST_KEY_CHANGED') ? (
+      {offered &&
+      (check.error?.code === 'HOST_KEY_UNTRUSTED' ||
+        check.error?.code === 'HOST_KEY_CHANGED') ? (
         <div className="trust">
           <p>
-            The server shows this {offered.type} key. Confirm it with SameGoal (by phone) before you trust it.
+            The server shows this {offered.type} key. Confirm it with SameGoal
+            (by phone) before you trust it.
           </p>
           <p className="mono">{offered.sha256}</p>
           <p className="mono small">{offered.md5}</p>
-          <button type="button" onClick={() => setTrust(offered.sha256)} disabled={trust === offered.sha256}>
-            {trust === offered.sha256 ? 'Trusted for the next test' : 'I confirmed it: trust this key'}
+          <button
+            type="button"
+            onClick={() => setTrust(offered.sha256)}
+            disabled={trust === offered.sha256}
+          >
+            {trust === offered.sha256
+              ? 'Trusted for the next test'
+              : 'I confirmed it: trust this key'}
           </button>
-          {trust === offered.sha256 ? <p>Now press “Test connection” again.</p> : null}
+          {trust === offered.sha256 ? (
+            <p>Now press “Test connection” again.</p>
+          ) : null}
         </div>
       ) : null}
     </section>

@@ -27,8 +27,8 @@ export function KeyStep({ district, onChanged, onNext }: StepProps) {
     <section className="panel" aria-labelledby="key-title">
       <h3 id="key-title">Step 1: Keypair</h3>
       <p>
-        SameGoal accepts key logins only. The key is made and kept on this computer; only its public half is
-        shared.
+        SameGoal accepts key logins only. The key is made and kept on this
+        computer; only its public half is shared.
       </p>
       {key ? (
         <div className="key-facts" data-testid="key-facts">
@@ -42,7 +42,11 @@ export function KeyStep({ district, onChanged, onNext }: StepProps) {
             <dt>Private key file</dt>
             <dd className="mono">{key.privateKeyFile}</dd>
           </dl>
-          <button type="button" className="primary" onClick={() => onNext('share')}>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => onNext('share')}
+          >
             Next: share the key
           </button>
         </div>
@@ -50,14 +54,29 @@ export function KeyStep({ district, onChanged, onNext }: StepProps) {
         <fieldset className="choice">
           <legend>Key type</legend>
           <label>
-            <input type="radio" name="key-type" checked={type === 'rsa'} onChange={() => setType('rsa')} />
+            <input
+              type="radio"
+              name="key-type"
+              checked={type === 'rsa'}
+              onChange={() => setType('rsa')}
+            />
             RSA 4096 (recommended, accepted everywhere)
           </label>
           <label>
-            <input type="radio" name="key-type" checked={type === 'ed25519'} onChange={() => setType('ed25519')} />
+            <input
+              type="radio"
+              name="key-type"
+              checked={type === 'ed25519'}
+              onChange={() => setType('ed25519')}
+            />
             Ed25519 (shorter, modern)
           </label>
-          <button type="button" className="primary" onClick={() => void generate.run()} disabled={generate.busy}>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void generate.run()}
+            disabled={generate.busy}
+          >
             {generate.busy ? 'Generating… (a few seconds)' : 'Generate keypair'}
           </button>
         </fieldset>

@@ -14,17 +14,33 @@ export function ScheduleStep({ district, onChanged, onNext }: StepProps) {
   const [at, setAt] = useState(settings.at)
   const [progress, setProgress] = useState<UploadProgress>()
 
-  useEffect(() => listen('upload:progress', (p) => p.domain === domain && setProgress(p)), [domain])
+  useEffect(
+    () =>
+      listen('upload:progress', (p) => p.domain === domain && setProgress(p)),
+    [domain],
+  )
 
-  const preview = useAction(useCallback(() => call('export:preview', { domain }), [domain]))
+  const preview = useAction(
+    useCallback(() => call('export:preview', { domain }), [domain]),
+  )
   const save = useAction(
-    useCallback(() => call('districts:update', { domain, fields: { exportDir: folder, pattern, at } }), [domain, folder, pattern, at]),
+    useCallback(
+      () =>
+        call('districts:update', {
+          domain,
+          fields: { exportDir: folder, pattern, at },
+        }),
+      [domain, folder, pattern, at],
+    ),
     () => {
       void onChanged()
       void preview.run()
     },
   )
-  const upload = useAction(useCallback(() => call('upload:run', { domain }), [domain]), () => void onChanged())
+  const upload = useAction(
+    useCallback(() => call('upload:run', { domain }), [domain]),
+    () => void onChanged(),
+  )
 
   useEffect(() => {
     if (settings.exportDir) void preview.run()
@@ -35,7 +51,10 @@ export function ScheduleStep({ district, onChanged, onNext }: StepProps) {
     event.preventDefault()
     void save.run()
   }
-  const percent = progress && progress.bytesTotal > 0 ? Math.round((progress.bytesSent / progress.bytesTotal) * 100) : 0
+  const percent =
+    progress && progress.bytesTotal > 0
+      ? Math.round((progress.bytesSent / progress.bytesTotal) * 100)
+      : 0
 
   return (
     <section className="panel" aria-labelledby="schedule-title">
@@ -43,28 +62,51 @@ export function ScheduleStep({ district, onChanged, onNext }: StepProps) {
       <form onSubmit={submit} className="grid-form">
         <label>
           Export folder (where Ascender writes the Special Ed/Student Export)
-          <input value={folder} onChange={(e) => setFolder(e.target.value)} placeholder="C:\\Exports\\FooISD" required />
+          <input
+            value={folder}
+            onChange={(e) => setFolder(e.target.value)}
+            placeholder="C:\\Exports\\FooISD"
+            required
+          />
         </label>
         <label>
           File name pattern
-          <input value={pattern} onChange={(e) => setPattern(e.target.value)} required />
+          <input
+            value={pattern}
+            onChange={(e) => setPattern(e.target.value)}
+            required
+          />
         </label>
         <label>
           Run every night at
-          <input type="time" value={at} onChange={(e) => setAt(e.target.value)} required />
+          <input
+            type="time"
+            value={at}
+            onChange={(e) => setAt(e.target.value)}
+            required
+          />
         </label>
-        <button type="submit" disabled={save.busy}>Save</button>
+        <button type="submit" disabled={save.busy}>
+          Save
+        </button>
       </form>
       {save.error ? <ErrorBox error={save.error} /> : null}
       {preview.result?.file ? (
         <p className="notice" data-testid="export-preview">
-          Tonight it would send <span className="mono">{preview.result.file}</span> ({preview.result.bytes} bytes,
-          written {new Date(preview.result.modifiedAt ?? '').toLocaleString()}).
+          Tonight it would send{' '}
+          <span className="mono">{preview.result.file}</span> (
+          {preview.result.bytes} bytes, written{' '}
+          {new Date(preview.result.modifiedAt ?? '').toLocaleString()}).
         </p>
       ) : null}
       {preview.error ? <ErrorBox error={preview.error} /> : null}
       <div className="actions">
-        <button type="button" className="primary" onClick={() => void upload.run()} disabled={upload.busy}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void upload.run()}
+          disabled={upload.busy}
+        >
           {upload.busy ? 'Uploading…' : 'Run upload now'}
         </button>
       </div>
@@ -80,9 +122,14 @@ export function ScheduleStep({ district, onChanged, onNext }: StepProps) {
         <div className="notice notice-ok" role="status">
           <strong>Uploaded into epoch {upload.result.epoch}.</strong>
           <p>
-            {upload.result.bytes} bytes verified on the server, then COMPLETE written.
+            {upload.result.bytes} bytes verified on the server, then COMPLETE
+            written.
           </p>
-          <button type="button" className="primary" onClick={() => onNext('status')}>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => onNext('status')}
+          >
             Next: confirm processing
           </button>
         </div>

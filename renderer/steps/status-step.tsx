@@ -16,7 +16,9 @@ const STATE_TEXT: Record<EpochState, string> = {
 /** Step 5: what SameGoal made of the latest uploads. */
 export function StatusStep({ district }: StepProps) {
   const domain = district.settings.domain
-  const status = useAction(useCallback(() => call('status:read', { domain }), [domain]))
+  const status = useAction(
+    useCallback(() => call('status:read', { domain }), [domain]),
+  )
 
   // Check once when the step opens for a district; later checks are asked for.
   useEffect(() => {
@@ -26,15 +28,27 @@ export function StatusStep({ district }: StepProps) {
   return (
     <section className="panel" aria-labelledby="status-title">
       <h3 id="status-title">Step 5: Confirm processing</h3>
-      <p>SameGoal moves each processed upload to /upload-processed and adds students.csv and guardians.csv.</p>
-      <button type="button" className="primary" onClick={() => void status.run()} disabled={status.busy}>
+      <p>
+        SameGoal moves each processed upload to /upload-processed and adds
+        students.csv and guardians.csv.
+      </p>
+      <button
+        type="button"
+        className="primary"
+        onClick={() => void status.run()}
+        disabled={status.busy}
+      >
         {status.busy ? 'Checking…' : 'Check now'}
       </button>
       {status.error ? <ErrorBox error={status.error} /> : null}
-      {status.result && status.result.epochs.length === 0 ? <p>No uploads yet. Run one in step 4.</p> : null}
+      {status.result && status.result.epochs.length === 0 ? (
+        <p>No uploads yet. Run one in step 4.</p>
+      ) : null}
       {status.result && status.result.epochs.length > 0 ? (
         <table className="epochs">
-          <caption className="visually-hidden">Latest uploads and their processing state</caption>
+          <caption className="visually-hidden">
+            Latest uploads and their processing state
+          </caption>
           <thead>
             <tr>
               <th scope="col">Epoch</th>
@@ -48,7 +62,9 @@ export function StatusStep({ district }: StepProps) {
               <tr key={e.epoch} className={`state-${e.state}`}>
                 <td className="mono">{e.epoch}</td>
                 <td>
-                  <span className={`badge badge-${e.state}`}>{STATE_TEXT[e.state]}</span>
+                  <span className={`badge badge-${e.state}`}>
+                    {STATE_TEXT[e.state]}
+                  </span>
                   {e.errorFiles.map((f) => (
                     <pre key={f.name} className="error-text">
                       {f.name}: {f.firstLines.join('\n')}

@@ -6,7 +6,11 @@ import { fileURLToPath } from 'node:url'
 
 /** Runs the built CLI as a separate process, exactly as a user or a scheduler would. */
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const PROJECT_ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+)
 export const CLI_BIN = path.join(PROJECT_ROOT, 'bin', 'samegoal-ascender.mjs')
 
 export interface CliResult {
@@ -18,7 +22,11 @@ export interface CliResult {
 }
 
 /** Runs `samegoal-ascender --home HOME ...args`. */
-export function runCliProcess(home: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export function runCliProcess(
+  home: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_BIN, '--home', home, ...args], {
       env: { ...process.env, ...env },

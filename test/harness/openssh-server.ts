@@ -54,14 +54,18 @@ export async function startSshd(options: SshdOptions): Promise<SshdServer> {
 
   fs.mkdirSync(BASE, { recursive: true, mode: 0o755 })
   fs.chmodSync(BASE, 0o755)
-  for (const sub of ['etc', 'authorized', 'chroot']) fs.mkdirSync(path.join(dir, sub), { recursive: true, mode: 0o755 })
+  for (const sub of ['etc', 'authorized', 'chroot'])
+    fs.mkdirSync(path.join(dir, sub), { recursive: true, mode: 0o755 })
   fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 })
   makeHostKey(hostKey, keyType)
   for (const account of options.accounts) createAccount(dir, account)
 
   const port = await freePort()
   const config = path.join(etc, 'sshd_config')
-  fs.writeFileSync(config, sshdConfig(dir, port, hostKey, options.extraConfig ?? []))
+  fs.writeFileSync(
+    config,
+    sshdConfig(dir, port, hostKey, options.extraConfig ?? []),
+  )
 
   let child = await launch(config, port, dir)
   return {
@@ -88,7 +92,12 @@ export async function startSshd(options: SshdOptions): Promise<SshdServer> {
   }
 }
 
-function sshdConfig(dir: string, port: number, hostKey: string, extra: readonly string[]): string {
+function sshdConfig(
+  dir: string,
+  port: number,
+  hostKey: string,
+  extra: readonly string[],
+): string {
   return [
     `Port ${port}`,
     'ListenAddress 127.0.0.1',
@@ -120,7 +129,13 @@ function makeHostKey(file: string, type: 'ed25519' | 'rsa'): void {
 }
 
 function fingerprintOf(pubFile: string): string {
-  const out = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', pubFile]).toString()
+  const out = execFileSync('ssh-keygen', [
+    '-l',
+    '-E',
+    'sha256',
+    '-f',
+    pubFile,
+  ]).toString()
   return out.split(' ')[1] ?? ''
 }
 
@@ -128,9 +143,18 @@ function fingerprintOf(pubFile: string): string {
 // '*' rather than useradd's '!', because sshd refuses locked accounts even
 // for key logins.
 function createAccount(dir: string, account: string): void {
-  const known = spawnQuiet('id', ['-u', account])
-  if (!known) {
-    execFileSync('useradd', ['-M', '-d', '/', '-s', '/usr/sbin/nologin', account])
+  // Test files run in parallel and may create the same account at once.
+  if (!spawnQuiet('id', ['-u', account])) {
+    const created = spawnQuiet('useradd', [
+      '-M',
+      '-d',
+      '/',
+      '-s',
+      '/usr/sbin/nologin',
+      account,
+    ])
+    if (!created && !spawnQuiet('id', ['-u', account]))
+      throw new Error(`useradd ${account} failed`)
   }
   execFileSync('usermod', ['-p', '*', account])
 
@@ -151,20 +175,31 @@ function spawnQuiet(command: string, args: string[]): boolean {
   }
 }
 
-async function launch(config: string, port: number, dir: string): Promise<ChildProcess> {
+async function launch(
+  config: string,
+  port: number,
+  dir: string,
+): Promise<ChildProcess> {
   const log = fs.openSync(path.join(dir, 'sshd.log'), 'a')
-  const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', log, log] })
+  const child = spawn(SSHD, ['-D', '-e', '-f', config], {
+    stdio: ['ignore', log, log],
+  })
   fs.closeSync(log)
 
   await waitForBanner(port, child, dir)
   return child
 }
 
-async function waitForBanner(port: number, child: ChildProcess, dir: string): Promise<void> {
+async function waitForBanner(
+  port: number,
+  child: ChildProcess,
+  dir: string,
+): Promise<void> {
   const deadline = Date.now() + 10_000
 
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`sshd exited at start:\n${readLog(dir)}`)
+    if (child.exitCode !== null)
+      throw new Error(`sshd exited at start:\n${readLog(dir)}`)
     if (await hasBanner(port)) return
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
@@ -210,7 +245,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => {
       const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+      server.close(() =>
+        resolve(typeof address === 'object' && address ? address.port : 0),
+      )
     })
   })
 }

@@ -16,27 +16,43 @@ const PHASE_TEXT: Record<string, string> = {
 export function registerCheckCommand(program: Command, cli: CliContext): void {
   program
     .command('check <domain>')
-    .description('test the connection read-only and pin or verify the server\u2019s host key')
-    .option('--trust-host-key <fingerprint>', 'trust the server\u2019s key with this fingerprint (also to accept a changed key)')
-    .option('--trust-on-first-use', 'trust the key the server shows, only if none is pinned yet')
+    .description(
+      'test the connection read-only and pin or verify the server\u2019s host key',
+    )
+    .option(
+      '--trust-host-key <fingerprint>',
+      'trust the server\u2019s key with this fingerprint (also to accept a changed key)',
+    )
+    .option(
+      '--trust-on-first-use',
+      'trust the key the server shows, only if none is pinned yet',
+    )
     .action(
-      cli.run(async (domain: string, flags: { trustHostKey?: string; trustOnFirstUse?: boolean }) => {
-        const report = await checkConnection(cli.ctx(), domain, {
-          ...(flags.trustHostKey ? { fingerprint: flags.trustHostKey } : {}),
-          firstUse: flags.trustOnFirstUse === true,
-        })
-        const pinned = report.hostKeyPinned === 'new' ? 'pinned now' : 'matches the pinned key'
-        const latest = report.uploadProcessed.latestEpoch ?? 'none yet'
+      cli.run(
+        async (
+          domain: string,
+          flags: { trustHostKey?: string; trustOnFirstUse?: boolean },
+        ) => {
+          const report = await checkConnection(cli.ctx(), domain, {
+            ...(flags.trustHostKey ? { fingerprint: flags.trustHostKey } : {}),
+            firstUse: flags.trustOnFirstUse === true,
+          })
+          const pinned =
+            report.hostKeyPinned === 'new'
+              ? 'pinned now'
+              : 'matches the pinned key'
+          const latest = report.uploadProcessed.latestEpoch ?? 'none yet'
 
-        return {
-          json: { ...report },
-          text: [
-            ...report.phases.map((p) => `ok  ${PHASE_TEXT[p] ?? p}`),
-            `Connection to ${report.host} port ${report.port} as ${report.domain} works.`,
-            `Host key: ${report.serverKey.type} ${report.serverKey.sha256} (${report.serverKey.md5}), ${pinned}.`,
-            `/upload: ${report.upload.epochs} epoch(s) waiting. /upload-processed: ${report.uploadProcessed.epochs} processed, latest ${latest}.`,
-          ],
-        }
-      }),
+          return {
+            json: { ...report },
+            text: [
+              ...report.phases.map((p) => `ok  ${PHASE_TEXT[p] ?? p}`),
+              `Connection to ${report.host} port ${report.port} as ${report.domain} works.`,
+              `Host key: ${report.serverKey.type} ${report.serverKey.sha256} (${report.serverKey.md5}), ${pinned}.`,
+              `/upload: ${report.upload.epochs} epoch(s) waiting. /upload-processed: ${report.uploadProcessed.epochs} processed, latest ${latest}.`,
+            ],
+          }
+        },
+      ),
     )
 }

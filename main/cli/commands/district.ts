@@ -6,8 +6,13 @@ import type { CommandOutput } from '../output'
 import type { CliContext } from '../program'
 
 /** `district add|set|list|show|remove`. */
-export function registerDistrictCommands(program: Command, cli: CliContext): void {
-  const district = program.command('district').description('add, change, list, show or remove districts')
+export function registerDistrictCommands(
+  program: Command,
+  cli: CliContext,
+): void {
+  const district = program
+    .command('district')
+    .description('add, change, list, show or remove districts')
 
   const withOptions = (command: Command): Command =>
     command
@@ -15,19 +20,36 @@ export function registerDistrictCommands(program: Command, cli: CliContext): voi
       .option('--cdn <NNNNNN>', '6-digit county-district number')
       .option('--host <host>', 'SFTP host (default sftp.samegoal.com)')
       .option('--port <port>', 'SFTP port (default 22)')
-      .option('--export-dir <dir>', 'folder where Ascender writes the export file')
-      .option('--pattern <glob>', 'export file name pattern (default TxEISStudent_*.txt)')
+      .option(
+        '--export-dir <dir>',
+        'folder where Ascender writes the export file',
+      )
+      .option(
+        '--pattern <glob>',
+        'export file name pattern (default TxEISStudent_*.txt)',
+      )
       .option('--at <HH:MM>', 'time of the nightly run (default 02:00)')
-      .option('--mode <epoch|direct>', 'upload into a new epoch folder (default) or straight into /upload')
+      .option(
+        '--mode <epoch|direct>',
+        'upload into a new epoch folder (default) or straight into /upload',
+      )
 
-  withOptions(district.command('add <domain>').description('set up a new district')).action(
+  withOptions(
+    district.command('add <domain>').description('set up a new district'),
+  ).action(
     cli.run(async (domain: string, flags: DistrictFlags) => {
       const settings = await cli.ctx().store.add(domain, districtInput(flags))
-      return districtOutput(settings, [`Added district ${settings.domain} (${settings.name}).`])
+      return districtOutput(settings, [
+        `Added district ${settings.domain} (${settings.name}).`,
+      ])
     }),
   )
 
-  withOptions(district.command('set <domain>').description('change a district\u2019s settings')).action(
+  withOptions(
+    district
+      .command('set <domain>')
+      .description('change a district\u2019s settings'),
+  ).action(
     cli.run(async (domain: string, flags: DistrictFlags) => {
       const settings = await cli.ctx().store.set(domain, districtInput(flags))
       return districtOutput(settings, [`Updated district ${settings.domain}.`])
@@ -41,7 +63,10 @@ export function registerDistrictCommands(program: Command, cli: CliContext): voi
       cli.run(async () => {
         const districts = await cli.ctx().store.list()
         const text = districts.length
-          ? districts.map((d) => `${d.domain}\t${d.name}\t${d.key ? d.key.sha256 : 'no key'}`)
+          ? districts.map(
+              (d) =>
+                `${d.domain}\t${d.name}\t${d.key ? d.key.sha256 : 'no key'}`,
+            )
           : ['No districts yet. Add one with: district add <domain>']
         return { json: { districts }, text }
       }),
@@ -56,26 +81,38 @@ export function registerDistrictCommands(program: Command, cli: CliContext): voi
         const settings = await ctx.store.get(domain)
         const run = await lastRun(ctx.layout, settings.domain)
         const base = districtOutput(settings, [])
-        const runLine = run ? `Last run:      ${run.startedAt} ${run.result}${run.epoch ? ` (${run.epoch})` : ''}` : 'Last run:      never'
-        return { json: { ...base.json, ...(run ? { lastRun: run } : {}) }, text: [...base.text, runLine] }
+        const runLine = run
+          ? `Last run:      ${run.startedAt} ${run.result}${run.epoch ? ` (${run.epoch})` : ''}`
+          : 'Last run:      never'
+        return {
+          json: { ...base.json, ...(run ? { lastRun: run } : {}) },
+          text: [...base.text, runLine],
+        }
       }),
     )
 
   district
     .command('remove <domain>')
-    .description('remove a district; its keys and history move to the archive folder')
+    .description(
+      'remove a district; its keys and history move to the archive folder',
+    )
     .action(
       cli.run(async (domain: string) => {
         const archivedTo = await cli.ctx().store.remove(domain)
         return {
           json: { domain: domain.trim().toLowerCase(), archivedTo },
-          text: [`Removed ${domain}. Its keys and history were kept in ${archivedTo}.`],
+          text: [
+            `Removed ${domain}. Its keys and history were kept in ${archivedTo}.`,
+          ],
         }
       }),
     )
 }
 
-function districtOutput(settings: DistrictSettings, intro: string[]): CommandOutput {
+function districtOutput(
+  settings: DistrictSettings,
+  intro: string[],
+): CommandOutput {
   return {
     json: { district: settings },
     text: [

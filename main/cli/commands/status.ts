@@ -19,9 +19,13 @@ export function registerStatusCommand(program: Command, cli: CliContext): void {
           : await readStatus(ctx, domain)
 
         if (report.latest?.state === 'failed') {
-          throw new AppError('PROCESSING_FAILED', `SameGoal could not process epoch ${report.latest.epoch}: ${errorSummary(report.latest)}`, {
-            extra: { ...report },
-          })
+          throw new AppError(
+            'PROCESSING_FAILED',
+            `SameGoal could not process epoch ${report.latest.epoch}: ${errorSummary(report.latest)}`,
+            {
+              extra: { ...report },
+            },
+          )
         }
         return { json: { ...report }, text: statusText(report) }
       }),
@@ -29,12 +33,19 @@ export function registerStatusCommand(program: Command, cli: CliContext): void {
 }
 
 function statusText(report: StatusReport): string[] {
-  if (report.epochs.length === 0) return [`No uploads recorded for ${report.domain} yet.`]
+  if (report.epochs.length === 0)
+    return [`No uploads recorded for ${report.domain} yet.`]
 
   return report.epochs.flatMap((e) => {
     const where = e.location ? ` in ${e.location}` : ''
     const line = `${e.epoch}: ${stateWords(e)}${where}`
-    return [line, ...e.errorFiles.flatMap((f) => [`  ${f.name}:`, ...f.firstLines.map((l) => `    ${l}`)])]
+    return [
+      line,
+      ...e.errorFiles.flatMap((f) => [
+        `  ${f.name}:`,
+        ...f.firstLines.map((l) => `    ${l}`),
+      ]),
+    ]
   })
 }
 

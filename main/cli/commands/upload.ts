@@ -6,11 +6,20 @@ import type { CliContext } from '../program'
 export function registerUploadCommand(program: Command, cli: CliContext): void {
   program
     .command('upload <domain>')
-    .description('upload the newest export file into a new epoch, then COMPLETE')
-    .option('--file <path>', 'send this file instead of the newest match in the export folder')
+    .description(
+      'upload the newest export file into a new epoch, then COMPLETE',
+    )
+    .option(
+      '--file <path>',
+      'send this file instead of the newest match in the export folder',
+    )
     .action(
       cli.run(async (domain: string, flags: { file?: string }) => {
-        const result = await runUpload(cli.ctx(), domain, flags.file ? { file: flags.file } : {})
+        const result = await runUpload(
+          cli.ctx(),
+          domain,
+          flags.file ? { file: flags.file } : {},
+        )
         const seconds = (result.durationMs / 1000).toFixed(1)
 
         return {
