@@ -5,6 +5,9 @@ import { call, errorData } from './api'
 import { DistrictList } from './district-list'
 import type { ErrorData } from '../shared/errors'
 import { ErrorBox } from './error-box'
+import { FleetView } from './fleet-view'
+import { PracticeBadge, PracticeStart } from './practice'
+import { StepFocus } from './step-focus'
 import { StepIndicator } from './step-indicator'
 import { StepView } from './step-view'
 
@@ -47,6 +50,12 @@ export function App() {
             choose(domain)
           }}
         />
+        <PracticeStart
+          onStarted={async (domain) => {
+            await refresh()
+            choose(domain)
+          }}
+        />
       </aside>
       <main className="content">
         {loadError ? <ErrorBox error={loadError} /> : null}
@@ -55,16 +64,27 @@ export function App() {
             <header className="content-header">
               <h2>{current.settings.name}</h2>
               <span className="muted">{current.settings.domain}</span>
+              <PracticeBadge settings={current.settings} />
             </header>
             <StepIndicator current={step} onSelect={setStep} />
-            <StepView
-              key={`${current.settings.domain}-${step}`}
-              step={step}
-              district={current}
-              onChanged={refresh}
-              onNext={setStep}
-            />
+            <StepFocus stepKey={`${current.settings.domain}-${step}`}>
+              <StepView
+                key={`${current.settings.domain}-${step}`}
+                step={step}
+                district={current}
+                onChanged={refresh}
+                onNext={setStep}
+              />
+            </StepFocus>
           </>
+        ) : districts.length > 0 ? (
+          <FleetView
+            onSelect={choose}
+            onAdded={async (domain) => {
+              await refresh()
+              choose(domain)
+            }}
+          />
         ) : (
           <section className="empty" aria-live="polite">
             <h2>Connect a district to SameGoal</h2>

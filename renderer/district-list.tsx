@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react'
 import type { DistrictView } from '../shared/reports'
 import { call } from './api'
 import { ErrorBox } from './error-box'
+import { PracticeBadge } from './practice'
 import { useAction } from './use-action'
 
 interface Props {
@@ -49,7 +50,9 @@ export function DistrictList({
               aria-pressed={settings.domain === selected}
               onClick={() => onSelect(settings.domain)}
             >
-              <span className="district-name">{settings.name}</span>
+              <span className="district-name">
+                {settings.name} <PracticeBadge settings={settings} />
+              </span>
               <span className="district-meta">
                 {settings.domain} ·{' '}
                 {lastRun ? `last run ${lastRun.result}` : 'no runs yet'}

@@ -1,5 +1,6 @@
 import type { DistrictView } from '../shared/reports'
 import type { WizardStep } from '../shared/wizard-steps'
+import { PracticeShareStep } from './practice-share-step'
 import { ConnectStep } from './steps/connect-step'
 import { KeyStep } from './steps/key-step'
 import { ScheduleStep } from './steps/schedule-step'
@@ -21,7 +22,12 @@ export function StepView({
     case 'key':
       return <KeyStep {...props} />
     case 'share':
-      return <ShareStep {...props} />
+      // A practice district's key goes to the practice server, never to SameGoal.
+      return props.district.settings.practice ? (
+        <PracticeShareStep {...props} />
+      ) : (
+        <ShareStep {...props} />
+      )
     case 'connect':
       return <ConnectStep {...props} />
     case 'schedule':

@@ -17,6 +17,8 @@ export const ExitCode = {
   RunInProgress: 8,
   ProcessingFailed: 9,
   StatusTimeout: 10,
+  ScheduleFailed: 11,
+  FleetAttention: 12,
 } as const
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
@@ -87,6 +89,48 @@ export const errorCatalog = {
     whatToDo:
       'Use the existing key, or pass --replace to make a new one (the current key stays in use until the new one has connected).',
   },
+  KEY_IS_PUBLIC: {
+    exitCode: E.InvalidInput,
+    title: 'This is a public key, not a private key',
+    whatToDo:
+      'Choose the private key file (usually the same name without .pub, or the .ppk file), or generate a new keypair.',
+  },
+  KEY_TYPE_UNSUPPORTED: {
+    exitCode: E.InvalidInput,
+    title: 'This kind of key cannot be used',
+    whatToDo:
+      'Use an RSA key of 2048 bits or more, or an Ed25519 key. Generating a new keypair here is the simplest way.',
+  },
+  KEY_CIPHER_UNSUPPORTED: {
+    exitCode: E.InvalidInput,
+    title: 'The key is encrypted in a way this program cannot read',
+    whatToDo:
+      'Save the key again without a passphrase or with a common cipher (for example: ssh-keygen -p -f FILE), then import it again.',
+  },
+  KEY_PASSPHRASE_NEEDED: {
+    exitCode: E.InvalidInput,
+    title: 'The key is protected by a passphrase',
+    whatToDo:
+      'Enter the key\u2019s passphrase (on the command line: --passphrase-stdin).',
+  },
+  KEY_PASSPHRASE_INCORRECT: {
+    exitCode: E.InvalidInput,
+    title: 'Incorrect passphrase',
+    whatToDo:
+      'Type the passphrase again, exactly as it was set (it is case-sensitive).',
+  },
+  NO_PENDING_KEY: {
+    exitCode: E.InvalidInput,
+    title: 'No new key is waiting',
+    whatToDo:
+      'The district uses its current key. Generate or import a key to start a change of key.',
+  },
+  KEY_NOT_UNATTENDED: {
+    exitCode: E.InvalidInput,
+    title: 'The key needs a person to unlock it',
+    whatToDo:
+      'A key with a passphrase cannot be used by the nightly run. Generate a key without a passphrase for this district.',
+  },
   DNS_NOT_FOUND: {
     exitCode: E.ConnectionFailed,
     title: 'The server name was not found',
@@ -128,6 +172,24 @@ export const errorCatalog = {
     whatToDo:
       'Check the host name. SameGoal\u2019s server only offers SFTP, so another server may be answering.',
   },
+  NO_COMMON_ALGORITHMS: {
+    exitCode: E.ConnectionFailed,
+    title: 'The server and this computer share no secure method',
+    whatToDo:
+      'The server offers only methods this program does not use (or only SHA-1 RSA signatures). Send the diagnostic report to SameGoal; an Ed25519 key may help.',
+  },
+  PROXY_FAILED: {
+    exitCode: E.ConnectionFailed,
+    title: 'The proxy did not let the connection through',
+    whatToDo:
+      'Check the district\u2019s proxy address (district set --proxy URL, or --proxy none), and ask your network team to allow port 22 to the SameGoal server through it.',
+  },
+  SERVER_NOT_RESPONDING: {
+    exitCode: E.ConnectionFailed,
+    title: 'The server stopped responding',
+    whatToDo:
+      'The connection was open but the server went silent. Try again in a few minutes; if it keeps happening, send the diagnostic report to SameGoal.',
+  },
   HOST_KEY_UNTRUSTED: {
     exitCode: E.HostKey,
     title: 'The server\u2019s identity is not confirmed yet',
@@ -151,6 +213,12 @@ export const errorCatalog = {
     title: 'The server does not accept keys for this account',
     whatToDo:
       'The server only offered password logins. Check the host name; SameGoal accepts keys only.',
+  },
+  KEY_WAIT_EXPIRED: {
+    exitCode: E.AuthRefused,
+    title: 'The key still does not work after waiting',
+    whatToDo:
+      'Email tier2help@samegoal.com from your work address with the .pub file attached, naming the district and the key fingerprint shown, and ask them to install it.',
   },
   REMOTE_FOLDER_MISSING: {
     exitCode: E.TransferFailed,
@@ -182,6 +250,18 @@ export const errorCatalog = {
     whatToDo:
       'The server holds a different size than the local file. Nothing was marked complete. Run the upload again.',
   },
+  NETWORK_STALLED: {
+    exitCode: E.TransferFailed,
+    title: 'The network stalled during the upload',
+    whatToDo:
+      'Nothing was marked complete. Check the network link to the server, then run the upload again.',
+  },
+  UPLOAD_CANCELLED: {
+    exitCode: E.TransferFailed,
+    title: 'The upload was cancelled',
+    whatToDo:
+      'Nothing was marked complete, so SameGoal will not process a partial file. Run the upload again when ready.',
+  },
   NO_EXPORT_FOLDER: {
     exitCode: E.NothingToUpload,
     title: 'The export folder does not exist',
@@ -206,6 +286,30 @@ export const errorCatalog = {
     whatToDo:
       'Open the file named in the message and check it is the Ascender Special Ed/Student Export, then run the export again.',
   },
+  EXPORT_NOT_READY: {
+    exitCode: E.NothingToUpload,
+    title: 'The export file is still being written',
+    whatToDo:
+      'Wait until Ascender finishes writing the export, then run the upload again.',
+  },
+  EXPORT_STALE: {
+    exitCode: E.NothingToUpload,
+    title: 'The export file is old',
+    whatToDo:
+      'The Ascender export did not run recently. Run it again, or send this file anyway once with upload --allow-stale.',
+  },
+  EXPORT_RECORD_DROP: {
+    exitCode: E.NothingToUpload,
+    title: 'The export has far fewer records than last time',
+    whatToDo:
+      'The export must include all students, withdrawn ones too, not only special-ed or 504 students. Fix the export, or send it anyway once with upload --allow-drop.',
+  },
+  PRE_EXPORT_FAILED: {
+    exitCode: E.NothingToUpload,
+    title: 'The command that makes the export failed',
+    whatToDo:
+      'Read the run log for the command\u2019s output, fix the command in the district\u2019s settings, then run the upload again.',
+  },
   RUN_IN_PROGRESS: {
     exitCode: E.RunInProgress,
     title: 'Another upload for this district is running',
@@ -222,6 +326,90 @@ export const errorCatalog = {
     title: 'SameGoal has not processed the upload yet',
     whatToDo:
       'Processing can take several hours depending on the time of day. Check again later.',
+  },
+  EPOCH_MISSING: {
+    exitCode: E.ProcessingFailed,
+    title: 'The uploaded epoch is no longer on the server',
+    whatToDo:
+      'It is in neither /upload nor /upload-processed. Ask SameGoal whether they received it, then upload again.',
+  },
+  EPOCH_STUCK: {
+    exitCode: E.FleetAttention,
+    title: 'SameGoal has not processed an upload for a long time',
+    whatToDo:
+      'The epoch has waited far longer than SameGoal usually takes. Contact SameGoal support and name the epoch.',
+  },
+  DISTRICT_STALE: {
+    exitCode: E.FleetAttention,
+    title: 'No processed upload for this district recently',
+    whatToDo:
+      'Check that the nightly task runs (last run shown) and that its uploads get processed; run an upload now to test.',
+  },
+  FLEET_ATTENTION: {
+    exitCode: E.FleetAttention,
+    title: 'One or more districts need attention',
+    whatToDo:
+      'Look at the districts marked failed, unreachable, stuck or stale; each shows its own code and what to do.',
+  },
+  BUNDLE_INVALID: {
+    exitCode: E.InvalidInput,
+    title: 'The settings file could not be imported',
+    whatToDo:
+      'Choose a file made with "district export". Nothing was imported.',
+  },
+  BUNDLE_PASSPHRASE: {
+    exitCode: E.InvalidInput,
+    title: 'The passphrase does not open the settings file',
+    whatToDo:
+      'Type the passphrase chosen when the file was exported. Nothing was imported.',
+  },
+  ALERT_EMAIL_FAILED: {
+    exitCode: E.ConnectionFailed,
+    title: 'The alert email could not be sent',
+    whatToDo:
+      'Check the mail server, port, user and password in the alert settings, then send a test email.',
+  },
+  SCHEDULER_UNAVAILABLE: {
+    exitCode: E.ScheduleFailed,
+    title: 'The system scheduler could not be used',
+    whatToDo:
+      'The scheduler tool named in the message is missing or not working on this computer. Install or start it, then run schedule install again.',
+  },
+  SCHEDULE_ACCESS_DENIED: {
+    exitCode: E.ScheduleFailed,
+    title: 'Not allowed to register the nightly task',
+    whatToDo:
+      'Run the wizard or the command as an administrator (Windows: "Run as administrator"), then install the schedule again.',
+  },
+  SCHEDULE_LOGON_REFUSED: {
+    exitCode: E.ScheduleFailed,
+    title: 'The nightly task could not be set to run while logged off',
+    whatToDo:
+      'The account needs the "Log on as a batch job" right (Local Security Policy > User Rights Assignment), and with --logon password the password must be correct. Fix that, then install the schedule again.',
+  },
+  SCHEDULE_FAILED: {
+    exitCode: E.ScheduleFailed,
+    title: 'The nightly schedule could not be registered',
+    whatToDo:
+      'Read the details for the scheduler’s own message, fix the cause, then run schedule install again.',
+  },
+  PRACTICE_REAL_HOST: {
+    exitCode: E.InvalidInput,
+    title: 'A practice district stays on the practice server',
+    whatToDo:
+      'Practice districts only talk to the practice server on this computer. Add the real district separately, with its own domain.',
+  },
+  PRACTICE_NOT_SCHEDULED: {
+    exitCode: E.InvalidInput,
+    title: 'A practice district has no nightly schedule',
+    whatToDo:
+      'Practice districts are for rehearsing the steps. Set up the real district to schedule its nightly upload.',
+  },
+  PRACTICE_PORT_IN_USE: {
+    exitCode: E.InvalidInput,
+    title: 'The practice server’s port is taken',
+    whatToDo:
+      'Another program already listens on that port. Start the practice server with another --port (or --port 0 for any free one).',
   },
 } as const satisfies Record<string, ErrorText>
 

@@ -10,13 +10,34 @@ export const REQUEST_CHANNELS = [
   'keys:generate',
   'keys:show',
   'keys:copy-public',
+  'keys:import',
+  'keys:state',
+  'keys:email',
+  'keys:record-shared',
   'connection:check',
+  'connection:wait-for-key',
+  'connection:stop-waiting',
+  'connection:report',
   'export:preview',
   'upload:run',
+  'upload:cancel',
+  'history:read',
   'status:read',
+  'schedule:show',
+  'schedule:install',
+  'schedule:remove',
+  'schedule:run-now',
+  'fleet:read',
+  'districts:add-like',
+  'practice:start',
+  'practice:send-key',
 ] as const
 
-export const EVENT_CHANNELS = ['upload:progress', 'connection:phase'] as const
+export const EVENT_CHANNELS = [
+  'upload:progress',
+  'connection:phase',
+  'connection:key-wait',
+] as const
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number]
 export type EventChannel = (typeof EVENT_CHANNELS)[number]

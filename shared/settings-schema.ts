@@ -26,12 +26,63 @@ export const keyRecordSchema = z.object({
   md5: z.string(),
   createdAt: isoTime,
   source: z.enum(['generated', 'imported']),
+  /** The form the key was imported from, for example ppk-v3 or pkcs8. */
+  importedFrom: z.string().optional(),
+  /** The stored private key needs a passphrase to be used. */
+  encrypted: z.boolean().optional(),
 })
 
 export const keySharedSchema = z.object({
   at: isoTime,
   route: z.enum(['email', 'web', 'copied', 'saved', 'practice']),
+  /** Which key was shared, by its SHA256 fingerprint. */
+  sha256: z.string().optional(),
+  /** When the technician confirmed SameGoal installed it. */
+  installedAt: isoTime.optional(),
 })
+
+/** Tuning for the nightly run; every field has a default in the run itself. */
+export const runSettingsSchema = z.object({
+  /** How long size and modification time must stay unchanged. */
+  settleMs: z.number().int().nonnegative().optional(),
+  /** An export older than this is refused as not tonight's. */
+  maxAgeHours: z.number().positive().optional(),
+  /** A record count this share below the last success holds the run. */
+  maxDropShare: z.number().min(0).max(1).optional(),
+  /** No upload progress for this long aborts the attempt. */
+  stallMs: z.number().int().positive().optional(),
+  /** Extra attempts after a network failure. */
+  retries: z.number().int().min(0).max(10).optional(),
+  retryDelayMs: z.number().int().nonnegative().optional(),
+  /** SFTP channels writing in parallel, and writes in flight on each. */
+  channels: z.number().int().min(1).max(8).optional(),
+  concurrency: z.number().int().min(1).max(64).optional(),
+  /** The district's own command that produces the export first. */
+  preExport: z
+    .object({
+      command: z.string().min(1),
+      timeoutMs: z.number().int().positive().optional(),
+    })
+    .optional(),
+})
+
+export type RunSettings = z.infer<typeof runSettingsSchema>
+
+/** Time limits of the connection phases, in seconds; defaults apply otherwise. */
+export const connectionTimeoutsSchema = z.object({
+  resolve: z.number().positive().optional(),
+  connect: z.number().positive().optional(),
+  greeting: z.number().positive().optional(),
+  login: z.number().positive().optional(),
+  keepalive: z.number().positive().optional(),
+})
+
+export type ConnectionTimeouts = z.infer<typeof connectionTimeoutsSchema>
+
+/** An outbound proxy as a URL: socks5://host:port or http://host:port. */
+export const proxyUrlSchema = z
+  .string()
+  .regex(/^(socks5h?|http):\/\/([^@/\s]+@)?[^:/\s]+:\d{1,5}\/?$/)
 
 export const districtSettingsSchema = z.object({
   version: z.literal(SETTINGS_VERSION),
@@ -48,6 +99,11 @@ export const districtSettingsSchema = z.object({
   hostKey: hostKeyPinSchema.optional(),
   key: keyRecordSchema.optional(),
   keyShared: keySharedSchema.optional(),
+  /** A new key waiting for its first successful login; `key` stays in use. */
+  pendingKey: keyRecordSchema.optional(),
+  run: runSettingsSchema.optional(),
+  proxy: proxyUrlSchema.or(z.literal('')).optional(),
+  timeouts: connectionTimeoutsSchema.optional(),
   createdAt: isoTime,
   updatedAt: isoTime,
 })
@@ -72,6 +128,11 @@ export const runRecordSchema = z.object({
   code: z.string().optional(),
   message: z.string().optional(),
   logFile: z.string().optional(),
+  remotePath: z.string().optional(),
+  throughputBps: z.number().nonnegative().optional(),
+  retries: z.number().int().nonnegative().optional(),
+  transfer: z.string().optional(),
+  warnings: z.array(z.string()).optional(),
 })
 
 export type RunRecord = z.infer<typeof runRecordSchema>

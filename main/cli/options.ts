@@ -2,6 +2,7 @@ import path from 'node:path'
 import { isCountyDistrictNumber, isTimeOfDay } from '../../shared/domain'
 import { AppError } from '../../shared/errors'
 import type { DistrictInput } from '../services/district-store'
+import { parseProxyUrl } from '../services/proxy-tunnel'
 
 /** The raw district options as commander hands them over. */
 export interface DistrictFlags {
@@ -13,6 +14,7 @@ export interface DistrictFlags {
   readonly pattern?: string
   readonly at?: string
   readonly mode?: string
+  readonly proxy?: string
 }
 
 /** Validates district flags and turns them into settings fields. */
@@ -28,6 +30,7 @@ export function districtInput(flags: DistrictFlags): DistrictInput {
   if (flags.pattern !== undefined) input.pattern = pattern(flags.pattern)
   if (flags.at !== undefined) input.at = timeOfDay(flags.at)
   if (flags.mode !== undefined) input.mode = mode(flags.mode)
+  if (flags.proxy !== undefined) input.proxy = proxy(flags.proxy)
 
   return input
 }
@@ -77,6 +80,15 @@ function timeOfDay(value: string): string {
   throw invalid(
     `--at must be a time of day as HH:MM (24-hour), not "${value}".`,
   )
+}
+
+// "none" clears the proxy; anything else must parse as one.
+function proxy(value: string): string {
+  const trimmed = value.trim()
+  if (trimmed === '' || trimmed.toLowerCase() === 'none') return ''
+
+  parseProxyUrl(trimmed)
+  return trimmed
 }
 
 function mode(value: string): 'epoch' | 'direct' {

@@ -5,7 +5,11 @@ import { resolveHome } from '../services/home'
 import { openDailyLogger } from '../services/logger'
 import { registerCheckCommand } from './commands/check'
 import { registerDistrictCommands } from './commands/district'
+import { registerDistrictBundleCommands } from './commands/district-bundle'
+import { registerAlertCommands } from './commands/alerts'
 import { registerKeyCommands } from './commands/key'
+import { registerScheduleCommands } from './commands/schedule'
+import { registerSandboxCommands } from './commands/sandbox'
 import { registerStatusCommand } from './commands/status'
 import { registerUploadCommand } from './commands/upload'
 import { extractGlobalFlags } from './global-flags'
@@ -91,10 +95,14 @@ function buildProgram(cli: CliContext, io: Io, json: boolean): Command {
     .showHelpAfterError(false)
 
   registerDistrictCommands(program, cli)
+  registerDistrictBundleCommands(program, cli)
   registerKeyCommands(program, cli)
-  registerCheckCommand(program, cli)
+  registerCheckCommand(program, cli, io)
   registerUploadCommand(program, cli)
   registerStatusCommand(program, cli)
+  registerAlertCommands(program, cli)
+  registerScheduleCommands(program, cli)
+  registerSandboxCommands(program, cli, io, json)
 
   // Subcommands inherit the overrides so their parse errors also end here.
   for (const command of allCommands(program)) {

@@ -25,3 +25,22 @@ export function launchMode(argv: readonly string[]): LaunchMode {
 export function wantsSingleInstanceLock(mode: LaunchMode): boolean {
   return mode.kind === 'wizard'
 }
+
+/** What the main process does for a mode; decided here, not in main.ts. */
+export interface LaunchPlan {
+  readonly createWindow: boolean
+  readonly singleInstanceLock: boolean
+  /** macOS: no Dock icon for a run nobody watches. */
+  readonly hideDock: boolean
+}
+
+/** The plan for a mode: a headless run opens nothing and locks nothing. */
+export function launchPlan(mode: LaunchMode): LaunchPlan {
+  const wizard = mode.kind === 'wizard'
+
+  return {
+    createWindow: wizard,
+    singleInstanceLock: wantsSingleInstanceLock(mode),
+    hideDock: !wizard,
+  }
+}

@@ -1,6 +1,13 @@
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { app, BrowserWindow, clipboard, ipcMain, Notification } from 'electron'
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  ipcMain,
+  Notification,
+  shell,
+} from 'electron'
 import { AppError, toErrorData } from '../../shared/errors'
 import { runCli } from '../cli/program'
 import type { Desktop } from '../ipc/desktop'
@@ -8,7 +15,9 @@ import { createHandlers, dispatch } from '../ipc/handlers'
 import { createContext } from '../services/context'
 import { resolveHome } from '../services/home'
 import { openDailyLogger } from '../services/logger'
-import { launchMode, wantsSingleInstanceLock } from './launch-mode'
+import { runHeadless } from './headless'
+import { launchMode, launchPlan } from './launch-mode'
+import { describeBindings, nativeBindings } from './native-bindings'
 import {
   isTrustedSender,
   lockDownContents,
@@ -21,12 +30,17 @@ import {
 const here = path.dirname(fileURLToPath(import.meta.url))
 const mode = launchMode(process.argv)
 
+const plan = launchPlan(mode)
+
 if (mode.kind === 'headless') {
-  runCli(mode.args).then(
-    (code) => app.exit(code),
+  // No window, no lock, no display: the scheduler's run must never be
+  // swallowed by an open wizard, and its exit code is the command's own.
+  if (plan.hideDock) app.dock?.hide()
+  runHeadless(mode.args, { runCli, bindings: nativeBindings }).then(
+    ({ exitCode }) => app.exit(exitCode),
     () => app.exit(1),
   )
-} else if (wantsSingleInstanceLock(mode) && !app.requestSingleInstanceLock()) {
+} else if (plan.singleInstanceLock && !app.requestSingleInstanceLock()) {
   app.quit()
 } else {
   void app.whenReady().then(openWizard)
@@ -36,6 +50,7 @@ async function openWizard(): Promise<void> {
   const home = resolveHome()
   const log = openDailyLogger(path.join(home, 'logs'))
   const ctx = createContext(home, { log })
+  log.info(describeBindings(nativeBindings()))
   const pageFile = path.join(here, 'renderer', 'index.html')
   const appUrl = pathToFileURL(pageFile).toString()
 
@@ -52,6 +67,13 @@ async function openWizard(): Promise<void> {
   const desktop: Desktop = {
     copyText: (text) => clipboard.writeText(text),
     notify: (title, body) => new Notification({ title, body }).show(),
+    // shell.openPath resolves with an error text, empty on success.
+    openPath: async (file) => (await shell.openPath(file)) === '',
+    openExternal: (url) =>
+      shell.openExternal(url).then(
+        () => true,
+        () => false,
+      ),
   }
   const handlers = createHandlers(ctx, desktop, (channel, payload) => {
     if (!win.isDestroyed()) win.webContents.send(channel, payload)

@@ -11,13 +11,29 @@ import {
   type RequestPayload,
   type ResponseTypes,
 } from '../../shared/ipc-contract'
-import { checkConnection } from '../services/connection-check'
 import type { ServiceContext } from '../services/context'
-import { previewExport } from '../services/export-file'
-import { generateKey, keyView } from '../services/keys'
+import { previewExport } from '../services/export-check'
+import {
+  markKeyShared,
+  readKeyState,
+  recordKeyShared,
+  shareByEmail,
+} from '../services/key-email'
+import { importKey } from '../services/key-import'
+import { generateKey, keyToShare, keyView } from '../services/keys'
 import { readStatus } from '../services/processing-status'
-import { lastRun } from '../services/run-history'
-import { runUpload } from '../services/upload-run'
+import { runScheduleNow } from '../services/schedule/run-now'
+import {
+  installSchedule,
+  removeSchedule,
+  showSchedule,
+} from '../services/schedule/service'
+import { addDistrictLike } from '../services/district-copy'
+import { readFleetAndNotify } from '../services/fleet-alerts'
+import { lastRun, readRuns } from '../services/run-history'
+import { cancelUpload, runUpload } from '../services/upload-run'
+import { practiceHostFor } from '../practice/practice-host'
+import { connectionHandlers } from './connection-handlers'
 import type { Desktop } from './desktop'
 
 /**
@@ -55,31 +71,53 @@ export function createHandlers(
     },
     'districts:add': ({ domain, fields }) => ctx.store.add(domain, fields),
     'districts:update': ({ domain, fields }) => ctx.store.set(domain, fields),
-    'keys:generate': ({ domain, type, replace }) =>
-      generateKey(ctx.store, domain, type, { replace: replace === true }),
+    'keys:generate': ({ domain, type, replace, passphrase }) =>
+      generateKey(ctx.store, domain, type, {
+        replace: replace === true,
+        ...(passphrase ? { passphrase } : {}),
+      }),
     'keys:show': async ({ domain }) => {
       const district = await ctx.store.get(domain)
       return district.key ? keyView(ctx.store, district) : null
     },
     'keys:copy-public': async ({ domain }) => {
-      const view = keyView(ctx.store, await ctx.store.get(domain))
+      const view = keyToShare(ctx.store, await ctx.store.get(domain))
       desktop.copyText(`${view.publicKey}\n`)
+      await recordKeyShared(ctx.store, domain, 'copied')
       return { copied: true }
     },
-    'connection:check': ({ domain, trustFingerprint }) =>
-      checkConnection(
-        ctx,
-        domain,
-        trustFingerprint ? { fingerprint: trustFingerprint } : {},
-        (phase) => emit('connection:phase', { domain, phase }),
-      ),
+    'keys:import': ({ domain, text, passphrase }) =>
+      importKey(ctx.store, domain, text, passphrase ? { passphrase } : {}),
+    'keys:state': async ({ domain }) =>
+      readKeyState(ctx.store, await ctx.store.get(domain)),
+    'keys:email': ({ domain, via }) =>
+      shareByEmail(ctx.store, desktop, domain, via),
+    'keys:record-shared': ({ domain, route, installed }) =>
+      markKeyShared(ctx.store, domain, route, installed === true),
+    ...connectionHandlers(ctx, desktop, emit),
     'export:preview': async ({ domain }) =>
-      previewExport(await ctx.store.get(domain)),
-    'upload:run': ({ domain }) =>
+      previewExport(ctx, await ctx.store.get(domain)),
+    'upload:run': ({ domain, allowStale, allowDrop }) =>
       runUpload(ctx, domain, {
+        ...(allowStale ? { allowStale } : {}),
+        ...(allowDrop ? { allowDrop } : {}),
         onProgress: (progress) => emit('upload:progress', progress),
       }),
+    'upload:cancel': async ({ domain }) => ({
+      cancelled: cancelUpload(domain),
+    }),
+    'history:read': async ({ domain, limit }) =>
+      (await readRuns(ctx.layout, domain)).slice(-(limit ?? 100)).reverse(),
     'status:read': ({ domain }) => readStatus(ctx, domain),
+    'schedule:show': ({ domain }) => showSchedule(ctx, domain),
+    'schedule:install': ({ domain }) => installSchedule(ctx, domain),
+    'schedule:remove': ({ domain }) => removeSchedule(ctx, domain),
+    'schedule:run-now': ({ domain }) => runScheduleNow(ctx, domain),
+    'fleet:read': ({ probe }) => readFleetAndNotify(ctx, desktop, probe),
+    'districts:add-like': ({ domain, like, fields }) =>
+      addDistrictLike(ctx, domain, like, fields),
+    'practice:start': () => practiceHostFor(ctx).start(),
+    'practice:send-key': ({ domain }) => practiceHostFor(ctx).sendKey(domain),
   }
 }
 

@@ -60,10 +60,12 @@ async function isReady(dir: string): Promise<boolean> {
   const stat = await fs.stat(dir).catch(() => undefined)
   if (!stat?.isDirectory()) return false
 
-  return fs.access(path.join(dir, 'COMPLETE')).then(
-    () => true,
-    () => false,
-  )
+  // An epoch processed in place already holds its results; processing it
+  // again would read them as extra export files.
+  const names = await fs.readdir(dir)
+  const done = [ERROR_FILE, 'students.csv'].some((n) => names.includes(n))
+
+  return names.includes('COMPLETE') && !done
 }
 
 async function adoptDirectFiles(accountRoot: string, now: Date): Promise<void> {
@@ -81,7 +83,9 @@ async function adoptDirectFiles(accountRoot: string, now: Date): Promise<void> {
     const epoch = nextEpochName(now, existing)
     existing.push(epoch)
     await fs.mkdir(path.join(upload, epoch))
-    await fs.copyFile(file, path.join(upload, epoch, name))
+    // Moved, not copied: a file left behind would become a new epoch on
+    // every pass, though the district sent it once.
+    await fs.rename(file, path.join(upload, epoch, name))
     await fs.writeFile(path.join(upload, epoch, 'COMPLETE'), '')
   }
 }

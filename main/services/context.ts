@@ -11,6 +11,8 @@ export interface ServiceContext {
   readonly now: () => Date
   readonly lookup?: LookupFn
   readonly timeouts?: Partial<Timeouts>
+  /** Time between attempts of the key-sync wait (tests shorten it). */
+  readonly keyWaitRetryMs?: number
 }
 
 /** Builds a context for one home folder. */
@@ -27,5 +29,8 @@ export function createContext(
     now: overrides.now ?? (() => new Date()),
     ...(overrides.lookup ? { lookup: overrides.lookup } : {}),
     ...(overrides.timeouts ? { timeouts: overrides.timeouts } : {}),
+    ...(overrides.keyWaitRetryMs
+      ? { keyWaitRetryMs: overrides.keyWaitRetryMs }
+      : {}),
   }
 }

@@ -1,12 +1,14 @@
 import type { CheckPhase } from '../../shared/reports'
 import type { DistrictSettings } from '../../shared/settings-schema'
+import { connectionSettings } from './connection-settings'
 import type { ServiceContext } from './context'
-import { readPrivateKey } from './keys'
+import { withDistrictKey } from './key-rotation'
 import type { Logger } from './logger'
 import {
   openSession,
   type HostKeyPolicy,
   type SftpSession,
+  type Timeouts,
 } from './sftp-session'
 
 /** Opens an SFTP session for a district with its own key and host settings. */
@@ -14,19 +16,25 @@ export async function openDistrictSession(
   ctx: ServiceContext,
   district: DistrictSettings,
   hostKey: HostKeyPolicy,
-  options: { log?: Logger; onPhase?: (phase: CheckPhase) => void } = {},
+  options: {
+    log?: Logger
+    onPhase?: (phase: CheckPhase) => void
+    timeouts?: Partial<Timeouts>
+  } = {},
 ): Promise<SftpSession> {
-  const privateKey = await readPrivateKey(ctx.store, district)
+  const log = options.log ?? ctx.log
 
-  return openSession({
-    host: district.host,
-    port: district.port,
-    username: district.domain,
-    privateKey,
-    hostKey,
-    log: options.log ?? ctx.log,
-    ...(ctx.timeouts ? { timeouts: ctx.timeouts } : {}),
-    ...(ctx.lookup ? { lookup: ctx.lookup } : {}),
-    ...(options.onPhase ? { onPhase: options.onPhase } : {}),
-  })
+  return withDistrictKey(ctx.store, district, log, (privateKey) =>
+    openSession({
+      host: district.host,
+      port: district.port,
+      username: district.domain,
+      privateKey,
+      hostKey,
+      log,
+      ...connectionSettings(ctx, district, options.timeouts),
+      ...(ctx.lookup ? { lookup: ctx.lookup } : {}),
+      ...(options.onPhase ? { onPhase: options.onPhase } : {}),
+    }),
+  )
 }

@@ -9,6 +9,10 @@ import {
   districtSettingsSchema,
   type DistrictSettings,
 } from '../../shared/settings-schema'
+import {
+  assertPracticeStaysLocal,
+  assertStillPractice,
+} from '../practice/practice-guard'
 import { withLock } from './file-lock'
 import { HomeLayout } from './home'
 
@@ -25,6 +29,7 @@ export type DistrictInput = Partial<
     | 'at'
     | 'mode'
     | 'practice'
+    | 'proxy'
   >
 >
 
@@ -97,6 +102,7 @@ export class DistrictStore {
         createdAt: stamp,
         updatedAt: stamp,
       })
+      assertPracticeStaysLocal(settings)
       await this.writeFile(file, settings)
       return settings
     })
@@ -117,6 +123,8 @@ export class DistrictStore {
         ...change(current),
         updatedAt: now.toISOString(),
       })
+      assertStillPractice(current, next)
+      assertPracticeStaysLocal(next)
 
       await this.writeFile(file, next)
       return next
@@ -132,6 +140,8 @@ export class DistrictStore {
       const next = { ...current, ...withoutUndefined(input) }
       const moved = next.host !== current.host || next.port !== current.port
       if (moved) delete next.hostKey
+      // An empty proxy means "connect directly" (district set --proxy none).
+      if (next.proxy === '') delete next.proxy
 
       return next
     })

@@ -2,7 +2,6 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import picomatch from 'picomatch'
 import { AppError } from '../../shared/errors'
-import type { ExportPreview } from '../../shared/reports'
 import type { DistrictSettings } from '../../shared/settings-schema'
 
 /**
@@ -51,21 +50,6 @@ export async function pickExportFile(
   return newest
 }
 
-/** What the wizard shows in step 4: the folder, pattern and file it would take. */
-export async function previewExport(
-  district: DistrictSettings,
-): Promise<ExportPreview> {
-  const base = { folder: district.exportDir ?? '', pattern: district.pattern }
-  const file = await pickExportFile(district)
-
-  return {
-    ...base,
-    file: file.path,
-    bytes: file.bytes,
-    modifiedAt: file.modifiedAt.toISOString(),
-  }
-}
-
 function requireFolder(district: DistrictSettings): string {
   if (!district.exportDir) {
     throw new AppError(
@@ -106,23 +90,61 @@ async function describeFile(file: string): Promise<ExportFile> {
   }
 }
 
-/** Refuses files that cannot be a plain-text export before anything is sent. */
-export async function checkExportFile(file: ExportFile): Promise<void> {
-  if (file.bytes === 0) {
-    throw new AppError('EXPORT_EMPTY', `The export file ${file.name} is empty.`)
-  }
+/**
+ * Waits until the file has stopped changing: its modification time at
+ * least one settle period in the past (every write moves it), and on
+ * Windows no writer holding it locked. A file stamped in the future (a
+ * file share with another clock) is instead watched for one whole period
+ * without a change. Gives up after ten periods with EXPORT_NOT_READY.
+ */
+export async function waitUntilWritten(
+  file: ExportFile,
+  settleMs: number,
+  signal?: AbortSignal,
+): Promise<ExportFile> {
+  let last = await describeFile(file.path)
 
-  const handle = await fs.open(file.path, 'r')
-  try {
-    const probe = Buffer.alloc(Math.min(file.bytes, 64 * 1024))
-    await handle.read(probe, 0, probe.length, 0)
-    if (probe.includes(0)) {
-      throw new AppError(
-        'EXPORT_INVALID',
-        `The export file ${file.name} is not plain text (it holds binary data).`,
-      )
+  for (let round = 0; round < 10 && !signal?.aborted; round++) {
+    const age = Date.now() - last.modifiedAt.getTime()
+    const quiet = age >= settleMs
+    if (quiet && (await notLockedByWriter(last.path))) return last
+
+    await sleep(quiet || age < 0 ? settleMs : settleMs - age, signal)
+    const now = await describeFile(file.path)
+    const unchanged =
+      now.bytes === last.bytes &&
+      now.modifiedAt.getTime() === last.modifiedAt.getTime()
+    if (age < 0 && unchanged && (await notLockedByWriter(now.path))) {
+      return now
     }
-  } finally {
-    await handle.close()
+    last = now
   }
+  throw new AppError(
+    'EXPORT_NOT_READY',
+    `The export file ${file.name} kept changing for ${Math.round((settleMs * 10) / 1000)} s; it is still being written.`,
+  )
+}
+
+// Windows keeps a file being written locked against other writers; POSIX
+// systems have no such lock, so there the size and time test is the guard.
+async function notLockedByWriter(file: string): Promise<boolean> {
+  if (process.platform !== 'win32') return true
+
+  try {
+    const handle = await fs.open(file, 'r+')
+    await handle.close()
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'EBUSY'
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
 }

@@ -1,38 +1,58 @@
 import path from 'node:path'
 import type SftpClient from 'ssh2-sftp-client'
-import { AppError } from '../../shared/errors'
-import type {
-  EpochStatus,
-  ErrorFileView,
-  StatusReport,
-} from '../../shared/reports'
+import { AppError, toErrorData, type ErrorData } from '../../shared/errors'
+import type { EpochStatus, StatusReport } from '../../shared/reports'
 import type { RunRecord } from '../../shared/settings-schema'
+import {
+  findLeftovers,
+  foreignEpochs,
+  listAccount,
+  locate,
+  matchDirectRuns,
+  round1,
+  type AccountListing,
+} from './account-epochs'
+import { readAlertSettings, type AlertSettings } from './alert-settings'
+import { withConnectionRecord } from './connection-record'
 import type { ServiceContext } from './context'
 import { openDistrictSession } from './district-session'
+import { classifyEpoch, countResultRows } from './epoch-inspect'
 import {
-  listIfPresent,
-  PROCESSED_DIR,
-  UPLOAD_DIR,
-  type RemoteEntry,
-} from './remote-folders'
+  latestByEpoch,
+  readProcessing,
+  recordProcessing,
+  type ProcessingRecord,
+} from './processing-log'
+import { listIfPresent } from './remote-folders'
 import { readRuns } from './run-history'
-import { COMPLETE_MARKER } from './upload-run'
 
-/** The result files SameGoal writes into a processed epoch. */
-export const RESULT_FILES = ['students.csv', 'guardians.csv'] as const
-
-const ERROR_PREVIEW_BYTES = 4096
-const ERROR_PREVIEW_LINES = 8
+export { isErrorFile, RESULT_FILES } from './epoch-inspect'
 
 export interface StatusOptions {
   /** How many of the latest uploaded epochs to report. */
   readonly limit?: number
+  /** Count result rows of every reported epoch, not only the latest. */
+  readonly countAll?: boolean
+  /**
+   * List /upload-processed once to name foreign epochs (default true).
+   * Our own epochs are always looked up by name.
+   */
+  readonly listProcessed?: boolean
+}
+
+interface Lookup {
+  readonly sftp: SftpClient
+  readonly listing: AccountListing
+  readonly settings: AlertSettings
+  readonly known: ReadonlyMap<string, ProcessingRecord>
+  readonly now: Date
 }
 
 /**
  * Step 5: for the latest epochs this product uploaded, looks each up by
- * name in /upload-processed and then /upload (never walking every epoch)
- * and says what SameGoal made of it.
+ * name and says what SameGoal made of it; lists the epochs that are not
+ * ours and the left-overs of crashed runs; and records every change of
+ * state in the district's processing file.
  */
 export async function readStatus(
   ctx: ServiceContext,
@@ -40,25 +60,74 @@ export async function readStatus(
   options: StatusOptions = {},
 ): Promise<StatusReport> {
   const district = await ctx.store.get(domain)
-  const uploaded = uploadedEpochs(
-    await readRuns(ctx.layout, district.domain),
-    options.limit ?? 5,
+  const runs = await readRuns(ctx.layout, district.domain)
+  const uploaded = runs.filter((run) => run.result === 'success')
+  const latest = uploaded.slice(-(options.limit ?? 5)).reverse()
+  if (latest.length === 0) return { domain: district.domain, epochs: [] }
+
+  const session = await withConnectionRecord(
+    ctx.layout,
+    district.domain,
+    'status',
+    ctx.now,
+    () =>
+      openDistrictSession(ctx, district, {
+        mode: 'pinned',
+        pin: district.hostKey,
+      }),
   )
-  if (uploaded.length === 0) return { domain: district.domain, epochs: [] }
-
-  const session = await openDistrictSession(ctx, district, {
-    mode: 'pinned',
-    pin: district.hostKey,
-  })
   try {
-    const epochs: EpochStatus[] = []
-    for (const run of uploaded)
-      epochs.push(await epochStatus(session.sftp, run))
+    const records = await readProcessing(ctx.layout, district.domain)
+    const lookup: Lookup = {
+      sftp: session.sftp,
+      listing: await listAccount(
+        session.sftp,
+        (options.listProcessed ?? true) || latest.some((run) => !run.epoch),
+      ),
+      settings: await readAlertSettings(ctx.layout),
+      known: latestByEpoch(records),
+      now: ctx.now(),
+    }
+    const ours = new Set(runs.flatMap((run) => (run.epoch ? [run.epoch] : [])))
+    const direct = await matchDirectRuns(
+      session.sftp,
+      lookup.listing,
+      uploaded.filter((run) => !run.epoch),
+      ours,
+      new Map(records.flatMap((r) => (r.runId ? [[r.runId, r.epoch]] : []))),
+    )
 
+    const epochs: EpochStatus[] = []
+    for (const [i, run] of latest.entries()) {
+      const epoch = run.epoch ?? direct.get(run.id)
+      const count = i === 0 || options.countAll === true
+      epochs.push(await epochStatus(lookup, run, epoch, count))
+    }
+    const runIds = new Map([...direct].map(([id, epoch]) => [epoch, id]))
+    await recordProcessing(
+      ctx.layout,
+      district.domain,
+      epochs,
+      lookup.now,
+      runIds,
+    )
+
+    const foreign = foreignEpochs(lookup.listing, ours)
+    const leftovers = await findLeftovers(
+      session.sftp,
+      lookup.listing,
+      ours,
+      lookup.now,
+      lookup.settings.leftoverAfterHours,
+    )
     return {
       domain: district.domain,
       epochs,
       ...(epochs[0] ? { latest: epochs[0] } : {}),
+      checkedAt: lookup.now.toISOString(),
+      foreign: foreign.shown,
+      foreignCount: foreign.count,
+      leftovers,
     }
   } finally {
     await session.close()
@@ -75,116 +144,128 @@ export async function waitForStatus(
   const deadline = Date.now() + waitSeconds * 1000
 
   for (;;) {
-    const report = await readStatus(ctx, domain)
-    if (report.latest?.state !== 'pending') return report
+    const report = await readStatus(ctx, domain, { listProcessed: false })
+    const state = report.latest?.state
+    // A stuck epoch is still waiting; only SameGoal can move it on.
+    if (state !== 'pending' && state !== 'stuck') return report
 
     if (Date.now() + pollMs > deadline) {
       throw new AppError(
         'STATUS_TIMEOUT',
-        `Epoch ${report.latest.epoch} is still waiting to be processed.`,
-        {
-          extra: { report },
-        },
+        `Epoch ${report.latest?.epoch} is still waiting to be processed.`,
+        { extra: { report } },
       )
     }
     await new Promise((resolve) => setTimeout(resolve, pollMs))
   }
 }
 
-function uploadedEpochs(
-  runs: readonly RunRecord[],
-  limit: number,
-): RunRecord[] {
-  return runs
-    .filter((run) => run.result === 'success' && run.epoch)
-    .reverse()
-    .slice(0, limit)
+/**
+ * The check the nightly run makes before it uploads: records whether the
+ * previous nights' epochs were processed. Never throws, so a server that
+ * cannot be read for status never stops the upload itself.
+ */
+export async function checkBeforeUpload(
+  ctx: ServiceContext,
+  domain: string,
+): Promise<{ report?: StatusReport; error?: ErrorData }> {
+  try {
+    return { report: await readStatus(ctx, domain, { listProcessed: false }) }
+  } catch (error) {
+    ctx.log.warn(
+      { domain, code: toErrorData(error).code },
+      'status check failed',
+    )
+    return { error: toErrorData(error) }
+  }
 }
 
 async function epochStatus(
-  sftp: SftpClient,
+  lookup: Lookup,
   run: RunRecord,
+  epoch: string | undefined,
+  count: boolean,
 ): Promise<EpochStatus> {
-  const epoch = run.epoch ?? ''
   const exportName = run.file ? path.basename(run.file) : undefined
   const base = {
-    epoch,
+    epoch: epoch ?? '',
     uploadedAt: run.finishedAt,
+    mode: run.mode,
     ...(exportName ? { exportFile: exportName } : {}),
+    ...(run.records !== undefined ? { exportRecords: run.records } : {}),
   }
 
-  for (const location of [PROCESSED_DIR, UPLOAD_DIR] as const) {
-    const entries = await listIfPresent(sftp, `${location}/${epoch}`)
-    if (!entries) continue
+  if (!epoch) return directWaiting(lookup, base, exportName)
 
-    const classified = await classifyEpoch(
-      sftp,
-      `${location}/${epoch}`,
-      entries,
-      exportName,
-    )
-    return { ...base, location, ...classified }
-  }
-  return { ...base, state: 'missing', files: [], errorFiles: [] }
+  const location =
+    locate(lookup.listing, epoch) ?? (await findByName(lookup, epoch))
+  if (!location) return { ...base, state: 'missing', files: [], errorFiles: [] }
+
+  const dir = `${location}/${epoch}`
+  const entries = (await listIfPresent(lookup.sftp, dir)) ?? []
+  const classified = await classifyEpoch(lookup.sftp, dir, entries, exportName)
+  const status = { ...base, location, ...classified }
+
+  if (classified.state === 'pending') return pendingOrStuck(lookup, status)
+  if (classified.state === 'failed' || !count) return status
+
+  const rows = await cachedOrCounted(lookup, status, dir)
+  return { ...status, rows }
 }
 
-async function classifyEpoch(
-  sftp: SftpClient,
+// /upload-processed was not listed (the cheap path): look our epoch up by
+// name, processed folder first.
+async function findByName(
+  lookup: Lookup,
+  epoch: string,
+): Promise<EpochStatus['location']> {
+  if (lookup.listing.processed.size > 0) return undefined
+
+  const kind = await lookup.sftp.exists(`/upload-processed/${epoch}`)
+  return kind === 'd' ? '/upload-processed' : undefined
+}
+
+function directWaiting(
+  lookup: Lookup,
+  base: Omit<EpochStatus, 'state' | 'files' | 'errorFiles'>,
+  exportName: string | undefined,
+): EpochStatus {
+  const waiting = exportName && lookup.listing.directFiles.has(exportName)
+  if (!waiting) return { ...base, state: 'missing', files: [], errorFiles: [] }
+
+  const status: EpochStatus = {
+    ...base,
+    state: 'pending',
+    location: '/upload',
+    files: [exportName],
+    errorFiles: [],
+  }
+  return pendingOrStuck(lookup, status)
+}
+
+function pendingOrStuck(lookup: Lookup, status: EpochStatus): EpochStatus {
+  const since = new Date(status.uploadedAt ?? lookup.now).getTime()
+  const hours = round1((lookup.now.getTime() - since) / 3_600_000)
+  const stuck = hours >= lookup.settings.stuckAfterHours
+
+  return { ...status, state: stuck ? 'stuck' : 'pending', pendingHours: hours }
+}
+
+// Result files never change once written, so counts recorded for the same
+// state and place are reused instead of streaming the files again.
+async function cachedOrCounted(
+  lookup: Lookup,
+  status: EpochStatus,
   dir: string,
-  entries: readonly RemoteEntry[],
-  exportName: string | undefined,
-): Promise<Pick<EpochStatus, 'state' | 'files' | 'errorFiles'>> {
-  const files = entries.map((e) => e.name).sort()
-  const errorNames = files.filter((name) => isErrorFile(name, exportName))
-  const errorFiles: ErrorFileView[] = []
-  for (const name of errorNames) {
-    errorFiles.push({
-      name,
-      firstLines: await firstLines(sftp, `${dir}/${name}`),
-    })
+): Promise<EpochStatus['rows']> {
+  const known = lookup.known.get(status.epoch)
+  const same =
+    known?.state === status.state && known.location === status.location
+  if (same && known.students !== undefined) {
+    return {
+      students: known.students,
+      ...(known.guardians !== undefined ? { guardians: known.guardians } : {}),
+    }
   }
-
-  const hasStudents = files.includes('students.csv')
-  const inProcessed = dir.startsWith(`${PROCESSED_DIR}/`)
-  const state = hasStudents
-    ? errorFiles.length > 0
-      ? 'processed-with-problems'
-      : 'processed'
-    : errorFiles.length > 0 || inProcessed
-      ? 'failed'
-      : 'pending'
-
-  return { state, files, errorFiles }
-}
-
-/**
- * SameGoal does not publish its error file's name, so any file that is not
- * the export, the marker or a result file counts as one.
- */
-export function isErrorFile(
-  name: string,
-  exportName: string | undefined,
-): boolean {
-  if (name === COMPLETE_MARKER || name === exportName) return false
-
-  return !(RESULT_FILES as readonly string[]).includes(name)
-}
-
-async function firstLines(sftp: SftpClient, file: string): Promise<string[]> {
-  const chunks: Buffer[] = []
-  try {
-    const stream = sftp.createReadStream(file, {
-      start: 0,
-      end: ERROR_PREVIEW_BYTES - 1,
-    })
-    for await (const chunk of stream) chunks.push(chunk as Buffer)
-  } catch {
-    return ['(the error file could not be read)']
-  }
-
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== '')
-    .slice(0, ERROR_PREVIEW_LINES)
+  return countResultRows(lookup.sftp, dir, status.files)
 }

@@ -1,5 +1,5 @@
-import dns from 'node:dns/promises'
-import net from 'node:net'
+import type net from 'node:net'
+import ssh2, { type Client } from 'ssh2'
 import SftpClient from 'ssh2-sftp-client'
 import sshpk from 'sshpk'
 import { AppError } from '../../shared/errors'
@@ -7,12 +7,25 @@ import { fingerprintMatches } from '../../shared/fingerprint'
 import type { CheckPhase, ServerKey } from '../../shared/reports'
 import type { HostKeyPin } from '../../shared/settings-schema'
 import type { Logger } from './logger'
+import type { ProxySpec } from './proxy-tunnel'
+import {
+  authRefusal,
+  hostKeyRefusal,
+  lostError,
+  setupError,
+  withServerKey,
+  type HandshakeFacts,
+} from './session-errors'
+import { openTransport, withTimeout, type LookupFn } from './transport'
+
+export { withTimeout, type LookupFn } from './transport'
 
 /**
  * Opens an SFTP session to a district's account, one phase at a time, so
  * every failure can be named: the name did not resolve, the port refused,
  * nothing answered, something answered that is not SSH, the host key is
- * new or changed, the key was refused, SFTP is not offered.
+ * new or changed, the key was refused, SFTP is not offered, the server
+ * went silent.
  */
 
 /** How the server's host key is judged before anything is sent. */
@@ -29,7 +42,9 @@ export interface Timeouts {
   readonly resolveMs: number
   readonly connectMs: number
   readonly greetingMs: number
+  /** From the greeting to a finished login. */
   readonly handshakeMs: number
+  /** A keepalive every this long; three unanswered end the session. */
   readonly keepaliveMs: number
 }
 
@@ -41,7 +56,7 @@ export const DEFAULT_TIMEOUTS: Timeouts = {
   keepaliveMs: 10_000,
 }
 
-export type LookupFn = (host: string) => Promise<string>
+const KEEPALIVE_COUNT_MAX = 3
 
 export interface SessionOptions {
   readonly host: string
@@ -52,6 +67,7 @@ export interface SessionOptions {
   readonly log: Logger
   readonly timeouts?: Partial<Timeouts>
   readonly lookup?: LookupFn
+  readonly proxy?: ProxySpec
   readonly onPhase?: (phase: CheckPhase) => void
 }
 
@@ -60,6 +76,8 @@ export interface SftpSession {
   readonly serverKey: ServerKey
   /** 'new' when this connection trusted a key that was not pinned before. */
   readonly hostKeyDecision: 'existing' | 'new'
+  /** Why the connection ended on its own (server silent, dropped), if it did. */
+  lostError(): AppError | undefined
   close(): Promise<void>
 }
 
@@ -73,111 +91,22 @@ export async function openSession(
     options.onPhase?.(name)
   }
 
-  phase('resolve')
-  const address = await resolveHost(
-    options.host,
-    options.lookup ?? defaultLookup,
-    timeouts.resolveMs,
-  )
-
-  phase('connect')
-  const socket = await connectTcp(address, options.port, timeouts.connectMs)
-
-  phase('greet')
+  const socket = await openTransport({
+    host: options.host,
+    port: options.port,
+    resolveMs: timeouts.resolveMs,
+    connectMs: timeouts.connectMs,
+    greetingMs: timeouts.greetingMs,
+    phase,
+    ...(options.proxy ? { proxy: options.proxy } : {}),
+    ...(options.lookup ? { lookup: options.lookup } : {}),
+  })
   return handshake(socket, options, timeouts, phase)
 }
 
-async function defaultLookup(host: string): Promise<string> {
-  const { address } = await dns.lookup(host)
-  return address
-}
-
-async function resolveHost(
-  host: string,
-  lookup: LookupFn,
-  timeoutMs: number,
-): Promise<string> {
-  if (net.isIP(host)) return host
-
-  try {
-    return await withTimeout(lookup(host), timeoutMs, 'name lookup timed out')
-  } catch (error) {
-    throw new AppError(
-      'DNS_NOT_FOUND',
-      `The name ${host} could not be found.`,
-      { cause: error },
-    )
-  }
-}
-
-function connectTcp(
-  address: string,
-  port: number,
-  timeoutMs: number,
-): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: address, port })
-    const timer = setTimeout(() => {
-      socket.destroy()
-      reject(
-        new AppError(
-          'NO_ANSWER',
-          `No answer from ${address} port ${port} within ${timeoutMs / 1000} s.`,
-        ),
-      )
-    }, timeoutMs)
-
-    socket.once('connect', () => {
-      clearTimeout(timer)
-      socket.removeAllListeners('error')
-      // ssh2 never disables Nagle; without this, streamed writes crawl.
-      socket.setNoDelay(true)
-      socket.setKeepAlive(true, 10_000)
-      resolve(socket)
-    })
-    socket.once('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer)
-      reject(tcpError(error, address, port))
-    })
-  })
-}
-
-function tcpError(
-  error: NodeJS.ErrnoException,
-  address: string,
-  port: number,
-): AppError {
-  const where = `${address} port ${port}`
-
-  switch (error.code) {
-    case 'ECONNREFUSED':
-      return new AppError(
-        'CONNECTION_REFUSED',
-        `${where} refused the connection.`,
-        { cause: error },
-      )
-    case 'ETIMEDOUT':
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return new AppError('NO_ANSWER', `No answer from ${where}.`, {
-        cause: error,
-      })
-    default:
-      return new AppError(
-        'CONNECTION_LOST',
-        `The connection to ${where} failed.`,
-        { cause: error },
-      )
-  }
-}
-
-interface HandshakeState {
-  greeted: boolean
-  serverKey?: ServerKey
-  hostKeyError?: AppError
+interface SessionState extends HandshakeFacts {
   hostKeyDecision: 'existing' | 'new'
-  authError?: AppError
-  rawError?: Error & { level?: string }
+  serverSigAlgs?: readonly string[]
 }
 
 async function handshake(
@@ -186,7 +115,12 @@ async function handshake(
   timeouts: Timeouts,
   phase: (name: CheckPhase) => void,
 ): Promise<SftpSession> {
-  const state: HandshakeState = { greeted: false, hostKeyDecision: 'existing' }
+  const state: SessionState = {
+    hostKeyDecision: 'existing',
+    authStarted: false,
+    loggedIn: false,
+  }
+  const where = `${options.host} port ${options.port}`
   // The library's default global listeners print to stdout; ours log instead.
   const sftp = new SftpClient(`samegoal-${options.username}`, {
     error: (error: unknown) =>
@@ -195,11 +129,13 @@ async function handshake(
     close: () => options.log.debug('connection closed'),
   })
   // The underlying ssh2 client: its raw errors carry the failing level.
-  const ssh = (sftp as unknown as { client: import('ssh2').Client }).client
-
-  watchGreeting(socket, state)
+  const ssh = (sftp as unknown as { client: Client }).client
   ssh.on('error', (error: Error) => {
-    state.rawError = error
+    state.rawError ??= error
+  })
+  ssh.on('ready', () => {
+    state.loggedIn = true
+    phase('open-sftp')
   })
 
   try {
@@ -210,19 +146,22 @@ async function handshake(
       username: options.username,
       readyTimeout: timeouts.handshakeMs,
       keepaliveInterval: timeouts.keepaliveMs,
-      keepaliveCountMax: 3,
+      keepaliveCountMax: KEEPALIVE_COUNT_MAX,
       hostVerifier: (key: Buffer) => {
         phase('verify-host')
-        return verifyHostKey(key, options.hostKey, state)
+        watchSignatureAlgorithms(ssh, state)
+        return verifyHostKey(key, options.hostKey, state, options.username)
       },
-      authHandler: authHandler(options, state, () => phase('authenticate')),
+      authHandler: authHandler(options, state, ssh, () =>
+        phase('authenticate'),
+      ),
     } as SftpClient.ConnectOptions)
   } catch (error) {
     socket.destroy()
-    throw connectError(error, state, options)
+    const named = setupError(error, state, where, options.username)
+    throw withServerKey(named, state.serverKey)
   }
 
-  phase('open-sftp')
   const serverKey = state.serverKey
   if (!serverKey)
     throw new AppError('HANDSHAKE_FAILED', 'The server sent no host key.')
@@ -231,22 +170,19 @@ async function handshake(
     sftp,
     serverKey,
     hostKeyDecision: state.hostKeyDecision,
+    lostError: () => {
+      const raw = state.rawError
+      return raw ? lostError(raw, where) : undefined
+    },
     close: () => closeQuietly(sftp, socket),
   }
-}
-
-function watchGreeting(socket: net.Socket, state: HandshakeState): void {
-  const onData = (chunk: Buffer): void => {
-    if (chunk.toString('latin1').includes('SSH-')) state.greeted = true
-    socket.off('data', onData)
-  }
-  socket.on('data', onData)
 }
 
 function verifyHostKey(
   blob: Buffer,
   policy: HostKeyPolicy,
-  state: HandshakeState,
+  state: SessionState,
+  username: string,
 ): boolean {
   const key = sshpk.parseKey(blob, 'rfc4253')
   const seen: ServerKey = {
@@ -268,52 +204,70 @@ function verifyHostKey(
     return true
   }
 
-  state.hostKeyError = hostKeyRefusal(seen, pin, policy)
+  const given = policy.mode === 'trust' ? policy.fingerprint : undefined
+  state.hostKeyError = hostKeyRefusal(seen, pin, given, username)
   return false
 }
 
-function hostKeyRefusal(
-  seen: ServerKey,
-  pin: HostKeyPin | undefined,
-  policy: HostKeyPolicy,
-): AppError {
-  const extra = { serverKey: seen, ...(pin ? { pinnedKey: pin } : {}) }
+type Protocol = {
+  _compatFlags?: number
+  _handlers?: Record<string, (...args: unknown[]) => void>
+}
 
-  if (pin) {
-    return new AppError(
-      'HOST_KEY_CHANGED',
-      `The server's host key changed: it was ${pin.sha256}, now it is ${seen.sha256}. Nothing was sent.`,
-      { extra },
-    )
+// ssh2 falls back to SHA-1 `ssh-rsa` signatures when a server does not
+// announce `server-sig-algs`. The announcement is not exposed, so it is
+// read as it arrives; the login below refuses the silent fallback.
+function watchSignatureAlgorithms(ssh: Client, state: SessionState): void {
+  const protocol = (ssh as unknown as { _protocol?: Protocol })._protocol
+  const handlers = protocol?._handlers
+  const original = handlers?.['EXT_INFO']
+  if (!handlers || !original || handlers['EXT_INFO'] !== original) return
+
+  handlers['EXT_INFO'] = (...args: unknown[]) => {
+    const exts = args[1] as { name: string; algs?: string[] }[] | undefined
+    const sigAlgs = exts?.find((e) => e.name === 'server-sig-algs')?.algs
+    if (sigAlgs) state.serverSigAlgs = sigAlgs
+    original(...args)
   }
-  const given =
-    policy.mode === 'trust'
-      ? ` It does not match the fingerprint given (${policy.fingerprint}).`
-      : ''
-  return new AppError(
-    'HOST_KEY_UNTRUSTED',
-    `The server's ${seen.type} host key is not trusted yet: ${seen.sha256} (${seen.md5}).${given}`,
-    { extra },
-  )
+}
+
+const IMPLY_RSA_SHA2 = 1 << 4
+
+function rsaNeedsSha1(ssh: Client, state: SessionState): boolean {
+  const protocol = (ssh as unknown as { _protocol?: Protocol })._protocol
+  if (((protocol?._compatFlags ?? 0) & IMPLY_RSA_SHA2) !== 0) return false
+
+  const algs = state.serverSigAlgs ?? []
+  return !algs.includes('rsa-sha2-256') && !algs.includes('rsa-sha2-512')
 }
 
 type AuthCallback = (next: unknown) => void
 
 function authHandler(
   options: SessionOptions,
-  state: HandshakeState,
+  state: SessionState,
+  ssh: Client,
   onStart: () => void,
 ) {
-  let attempted = false
+  const parsed = ssh2.utils.parseKey(options.privateKey)
+  const isRsa = !(parsed instanceof Error) && parsed.type === 'ssh-rsa'
 
   return (
     methodsLeft: string[] | null,
     _partial: boolean | null,
     callback: AuthCallback,
   ): void => {
-    if (!attempted) {
-      attempted = true
+    if (!state.authStarted) {
+      state.authStarted = true
       onStart()
+      if (isRsa && rsaNeedsSha1(ssh, state)) {
+        state.authError = new AppError(
+          'NO_COMMON_ALGORITHMS',
+          'The server accepts RSA keys only with SHA-1 signatures, which this program does not use. Use an Ed25519 key for this district.',
+        )
+        callback(false)
+        return
+      }
       callback({
         type: 'publickey',
         username: options.username,
@@ -322,75 +276,9 @@ function authHandler(
       return
     }
 
-    const offered = methodsLeft ?? []
-    state.authError = offered.includes('publickey')
-      ? new AppError(
-          'AUTH_REFUSED',
-          `The server refused the key for the account "${options.username}".`,
-          {
-            extra: { methodsOffered: offered },
-          },
-        )
-      : new AppError(
-          'AUTH_METHOD_UNSUPPORTED',
-          `The server does not accept keys for "${options.username}"; it offered: ${offered.join(', ') || 'nothing'}.`,
-          { extra: { methodsOffered: offered } },
-        )
+    state.authError = authRefusal(options.username, methodsLeft ?? [])
     callback(false)
   }
-}
-
-function connectError(
-  error: unknown,
-  state: HandshakeState,
-  options: SessionOptions,
-): AppError {
-  if (error instanceof AppError) return error
-  if (state.hostKeyError) return state.hostKeyError
-  if (state.authError) return state.authError
-
-  const raw: (Error & { level?: string }) | undefined =
-    state.rawError ?? (error as Error)
-  const details = raw?.message ?? String(error)
-  const where = `${options.host} port ${options.port}`
-
-  if (!state.greeted) {
-    return new AppError(
-      'NO_SSH_GREETING',
-      `${where} accepted the connection but did not answer as an SFTP server.`,
-      {
-        details,
-      },
-    )
-  }
-  if (raw?.level === 'client-authentication') {
-    return new AppError(
-      'AUTH_REFUSED',
-      `The server refused the key for the account "${options.username}".`,
-      {
-        details,
-      },
-    )
-  }
-  if (state.serverKey === undefined) {
-    return new AppError(
-      'HANDSHAKE_FAILED',
-      `The secure connection to ${where} could not be set up.`,
-      { details },
-    )
-  }
-  if (/sftp|subsystem|channel/i.test(details)) {
-    return new AppError(
-      'SFTP_UNAVAILABLE',
-      `${where} does not offer SFTP for this account.`,
-      { details },
-    )
-  }
-  return new AppError(
-    'CONNECTION_LOST',
-    `The connection to ${where} dropped during setup.`,
-    { details },
-  )
 }
 
 async function closeQuietly(
@@ -406,18 +294,4 @@ async function closeQuietly(
   } finally {
     socket.destroy()
   }
-}
-
-/** Rejects when the promise does not settle in time. */
-export function withTimeout<T>(
-  promise: Promise<T>,
-  ms: number,
-  message: string,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms)
-  })
-
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }

@@ -1,33 +1,55 @@
 import crypto from 'node:crypto'
-import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import type SftpClient from 'ssh2-sftp-client'
 import { AppError, toErrorData } from '../../shared/errors'
-import { nextEpochName } from '../../shared/epoch'
 import type { UploadProgress, UploadResult } from '../../shared/reports'
 import type { DistrictSettings, RunRecord } from '../../shared/settings-schema'
 import type { ServiceContext } from './context'
 import { openDistrictSession } from './district-session'
-import { checkExportFile, pickExportFile, type ExportFile } from './export-file'
+import { uploadDirect } from './direct-upload'
+import { uploadIntoEpoch, type EpochAttempt } from './epoch-upload'
+import { checkExport } from './export-check'
+import {
+  pickExportFile,
+  waitUntilWritten,
+  type ExportFile,
+} from './export-file'
 import { acquireLock } from './file-lock'
 import { openRunLogger, type Logger } from './logger'
-import { listIfPresent, PROCESSED_DIR, UPLOAD_DIR } from './remote-folders'
+import { runPreExport } from './pre-export'
+import { remoteOf } from './remote-ops'
 import { appendRun } from './run-history'
+import { withRetries } from './run-retry'
+import { runSettings, type ResolvedRunSettings } from './run-settings'
+import { cleanUpCancelled, progressReporter } from './upload-support'
 
-/** The empty marker that tells SameGoal an epoch is final. */
-export const COMPLETE_MARKER = 'COMPLETE'
+export { COMPLETE_MARKER } from './epoch-upload'
 
 export interface UploadOptions {
   /** Send this file instead of the newest match in the export folder. */
   readonly file?: string
+  /** Send a file older than the freshness limit, this once. */
+  readonly allowStale?: boolean
+  /** Send a file with far fewer records than last time, this once. */
+  readonly allowDrop?: boolean
+  readonly signal?: AbortSignal
   readonly onProgress?: (progress: UploadProgress) => void
 }
 
+const running = new Map<string, AbortController>()
+
+/** Cancels this process's run for a district; true if one was running. */
+export function cancelUpload(domain: string): boolean {
+  const run = running.get(domain.trim().toLowerCase())
+  run?.abort()
+
+  return run !== undefined
+}
+
 /**
- * One nightly run in epoch mode: pick the export file, create a new epoch
- * folder in /upload, upload the file, verify its size on the server, and
- * only then write the empty COMPLETE marker. Every outcome, good or bad, is
- * recorded in the history and in a log file of its own.
+ * One nightly run: run the district's export command if it has one, pick
+ * the export file once it is fully written, check it, and upload it in the
+ * district's mode, retrying network failures. Every outcome, good or bad,
+ * is recorded in the history and in a log file of its own.
  */
 export async function runUpload(
   ctx: ServiceContext,
@@ -44,11 +66,15 @@ export async function runUpload(
   const clock = performance.now()
   const facts: Partial<RunRecord> = { mode: district.mode, logFile }
 
-  log.info({ step: 'upload' }, 'run started')
+  log.info({ step: 'upload', mode: district.mode }, 'run started')
   const release = await acquireRunLock(ctx, district.domain, log)
+  const controller = new AbortController()
+  options.signal?.addEventListener('abort', () => controller.abort())
+  running.set(district.domain, controller)
 
   try {
-    const result = await uploadEpoch(ctx, district, options, log, facts)
+    const run = { ...options, signal: controller.signal }
+    const result = await performRun(ctx, district, run, log, facts)
     const record = await finish(ctx, district, startedAt, clock, {
       ...facts,
       result: 'success',
@@ -66,11 +92,171 @@ export async function runUpload(
       message: data.message,
     })
     log.error({ code: data.code, details: data.details }, data.message)
-    throw error
+    throw new AppError(data.code, data.message, {
+      ...(data.details === undefined ? {} : { details: data.details }),
+      extra: { ...data.extra, logFile },
+      cause: error,
+    })
   } finally {
-    await release()
+    running.delete(district.domain)
+    await release().catch(() => undefined)
     log.flush()
   }
+}
+
+async function performRun(
+  ctx: ServiceContext,
+  district: DistrictSettings,
+  options: UploadOptions & { signal: AbortSignal },
+  log: Logger,
+  facts: Partial<RunRecord>,
+): Promise<Omit<UploadResult, 'durationMs' | 'record'>> {
+  const settings = runSettings(district)
+  const report = progressReporter(district.domain, options.onProgress)
+
+  if (settings.preExport && !options.file) {
+    const { command, timeoutMs } = settings.preExport
+    await runPreExport(command, timeoutMs, log, options.signal)
+  }
+
+  report('check', 0, 0)
+  const file = await readyFile(district, settings, options)
+  Object.assign(facts, { file: file.path, bytes: file.bytes })
+  const checks = await checkExport(ctx, district, file, options)
+  Object.assign(facts, { records: checks.records })
+  if (checks.warnings.length > 0) facts.warnings = [...checks.warnings]
+  log.info(
+    { file: file.name, bytes: file.bytes, records: checks.records },
+    'export file checked',
+  )
+  for (const warning of checks.warnings) log.warn({ step: 'check' }, warning)
+
+  const sent = await sendWithRetries(
+    ctx,
+    district,
+    file,
+    settings,
+    options,
+    log,
+    report,
+  )
+  Object.assign(facts, {
+    retries: sent.retries,
+    remotePath: sent.remotePath,
+    throughputBps: sent.throughputBps,
+    ...(sent.epoch ? { epoch: sent.epoch } : {}),
+    ...(sent.transfer ? { transfer: describeTransfer(sent.transfer) } : {}),
+  })
+  report('complete', file.bytes, file.bytes)
+
+  return {
+    domain: district.domain,
+    ...(sent.epoch ? { epoch: sent.epoch } : {}),
+    file: file.path,
+    remotePath: sent.remotePath,
+    bytes: file.bytes,
+    mode: district.mode,
+    records: checks.records,
+    retries: sent.retries,
+    throughputBps: sent.throughputBps,
+    warnings: checks.warnings,
+    ...(sent.transfer ? { transfer: sent.transfer } : {}),
+  }
+}
+
+async function readyFile(
+  district: DistrictSettings,
+  settings: ResolvedRunSettings,
+  options: UploadOptions & { signal: AbortSignal },
+): Promise<ExportFile> {
+  const picked = await pickExportFile(district, options.file)
+  if (settings.settleMs === 0) return picked
+
+  const file = await waitUntilWritten(picked, settings.settleMs, options.signal)
+  if (options.signal.aborted) throw cancelled()
+
+  return file
+}
+
+type Sent = Awaited<ReturnType<typeof uploadIntoEpoch>> & {
+  readonly retries: number
+  readonly throughputBps: number
+}
+
+async function sendWithRetries(
+  ctx: ServiceContext,
+  district: DistrictSettings,
+  file: ExportFile,
+  settings: ResolvedRunSettings,
+  options: UploadOptions & { signal: AbortSignal },
+  log: Logger,
+  report: ReturnType<typeof progressReporter>,
+): Promise<Sent> {
+  const state: EpochAttempt = {}
+  let attemptMs = 0
+
+  const { value, retries } = await withRetries(
+    async (attempt) => {
+      if (options.signal.aborted) throw cancelled()
+      report('connect', 0, file.bytes, attempt)
+      const session = await openDistrictSession(
+        ctx,
+        district,
+        { mode: 'pinned', pin: district.hostKey },
+        { log },
+      )
+      const started = performance.now()
+      const remote = remoteOf(session.sftp, settings.stallMs)
+      const transfer = {
+        channels: settings.channels,
+        concurrency: settings.concurrency,
+        stallMs: settings.stallMs,
+        log,
+        signal: options.signal,
+        onProgress: (sent: number) =>
+          report('upload', sent, file.bytes, attempt),
+      }
+
+      try {
+        const outcome =
+          district.mode === 'direct'
+            ? { epoch: '', ...(await uploadDirect(remote, file, transfer)) }
+            : await uploadIntoEpoch(remote, file, state, ctx.now(), transfer)
+        attemptMs = performance.now() - started
+        return outcome
+      } catch (error) {
+        if (options.signal.aborted) {
+          await cleanUpCancelled(remote, file, state, district.mode, log)
+        }
+        throw error
+      } finally {
+        // Closing after a verified upload and COMPLETE never fails the run.
+        await session.close()
+      }
+    },
+    {
+      retries: settings.retries,
+      delayMs: settings.retryDelayMs,
+      log,
+      signal: options.signal,
+      onRetry: (attempt) => report('retry', 0, file.bytes, attempt + 1),
+    },
+  )
+
+  const throughputBps =
+    attemptMs > 0 ? Math.round(file.bytes / (attemptMs / 1000)) : 0
+  return { ...value, retries, throughputBps }
+}
+
+function describeTransfer(t: NonNullable<Sent['transfer']>): string {
+  return `${t.mode}, ${t.channels} channel(s), ${t.inFlight} x ${t.chunkBytes} bytes in flight`
+}
+
+function cancelled(): AppError {
+  return new AppError(
+    'UPLOAD_CANCELLED',
+    'The upload was cancelled; nothing was marked complete.',
+  )
 }
 
 async function acquireRunLock(
@@ -111,128 +297,4 @@ async function finish(
   }
   await appendRun(ctx.layout, record)
   return record
-}
-
-async function uploadEpoch(
-  ctx: ServiceContext,
-  district: DistrictSettings,
-  options: UploadOptions,
-  log: Logger,
-  facts: Partial<RunRecord>,
-): Promise<Omit<UploadResult, 'durationMs' | 'record'>> {
-  const file = await pickExportFile(district, options.file)
-  Object.assign(facts, { file: file.path, bytes: file.bytes })
-  await checkExportFile(file)
-  log.info({ file: file.name, bytes: file.bytes }, 'export file picked')
-
-  const progress = (phase: UploadProgress['phase'], bytesSent: number): void =>
-    options.onProgress?.({
-      domain: district.domain,
-      phase,
-      bytesSent,
-      bytesTotal: file.bytes,
-    })
-
-  progress('connect', 0)
-  const session = await openDistrictSession(
-    ctx,
-    district,
-    { mode: 'pinned', pin: district.hostKey },
-    { log },
-  )
-
-  try {
-    const epoch = await chooseEpoch(session.sftp, ctx.now())
-    facts.epoch = epoch
-    const epochDir = `${UPLOAD_DIR}/${epoch}`
-    const remotePath = `${epochDir}/${file.name}`
-
-    await makeEpochDir(session.sftp, epochDir)
-    log.info({ epoch }, 'epoch folder created')
-
-    await sendFile(session.sftp, file, remotePath, (sent) =>
-      progress('upload', sent),
-    )
-    progress('verify', file.bytes)
-    await verifySize(session.sftp, file, remotePath, log)
-
-    await session.sftp.put(Buffer.alloc(0), `${epochDir}/${COMPLETE_MARKER}`)
-    progress('complete', file.bytes)
-    log.info({ epoch }, 'COMPLETE written')
-
-    return {
-      domain: district.domain,
-      epoch,
-      file: file.path,
-      remotePath,
-      bytes: file.bytes,
-    }
-  } finally {
-    await session.close()
-  }
-}
-
-async function chooseEpoch(sftp: SftpClient, now: Date): Promise<string> {
-  const pending = (await listIfPresent(sftp, UPLOAD_DIR)) ?? []
-  const processed = (await listIfPresent(sftp, PROCESSED_DIR)) ?? []
-
-  return nextEpochName(
-    now,
-    [...pending, ...processed].map((entry) => entry.name),
-  )
-}
-
-async function makeEpochDir(sftp: SftpClient, epochDir: string): Promise<void> {
-  if (await sftp.exists(epochDir)) {
-    throw new AppError(
-      'EPOCH_EXISTS',
-      `The folder ${epochDir} already exists on the server.`,
-    )
-  }
-
-  try {
-    await sftp.mkdir(epochDir, false)
-  } catch (error) {
-    throw new AppError(
-      'UPLOAD_NOT_PERMITTED',
-      `The server did not allow creating ${epochDir}.`,
-      { cause: error },
-    )
-  }
-}
-
-async function sendFile(
-  sftp: SftpClient,
-  file: ExportFile,
-  remotePath: string,
-  onSent: (bytes: number) => void,
-): Promise<void> {
-  try {
-    await sftp.fastPut(file.path, remotePath, {
-      step: (sent: number) => onSent(sent),
-    })
-  } catch (error) {
-    throw new AppError(
-      'TRANSFER_FAILED',
-      `Uploading ${file.name} did not finish.`,
-      { cause: error },
-    )
-  }
-}
-
-async function verifySize(
-  sftp: SftpClient,
-  file: ExportFile,
-  remotePath: string,
-  log: Logger,
-): Promise<void> {
-  const stat = await sftp.stat(remotePath).catch(() => undefined)
-  if (stat?.size === file.bytes) return
-
-  log.error({ expected: file.bytes, found: stat?.size }, 'remote size mismatch')
-  await sftp.delete(remotePath).catch(() => undefined)
-  throw new AppError(
-    'VERIFY_FAILED',
-    `The server holds ${stat?.size ?? 'no'} bytes of ${path.basename(remotePath)}; ${file.bytes} were sent.`,
-  )
 }

@@ -1,88 +1,132 @@
 import { useCallback, useEffect, useState } from 'react'
-import type { CheckPhase, CheckReport, ServerKey } from '../../shared/reports'
+import type { CheckPhase, CheckReport, KeyWaitTick } from '../../shared/reports'
 import { call, listen } from '../api'
 import { ErrorBox } from '../error-box'
 import type { StepProps } from '../step-view'
 import { useAction } from '../use-action'
+import {
+  KeyWaitCountdown,
+  LikelyCauses,
+  PhaseList,
+  TrustPrompt,
+} from './connect-parts'
 
-const PHASES: readonly { id: CheckPhase; label: string }[] = [
-  { id: 'resolve', label: 'Look up the server name' },
-  { id: 'connect', label: 'Connect' },
-  { id: 'greet', label: 'Server answers' },
-  { id: 'verify-host', label: 'Check the server\u2019s identity' },
-  { id: 'authenticate', label: 'Log in with the key' },
-  { id: 'open-sftp', label: 'Open SFTP' },
-  { id: 'list-folders', label: 'Read /upload and /upload-processed' },
-]
-
-/** Step 3: the read-only connection test, with the host-key trust prompt. */
+/**
+ * Step 3: the read-only connection test, with the host-key trust prompt,
+ * the "keep trying" wait while SameGoal installs a new key, and a report
+ * to copy into an email to SameGoal.
+ */
 export function ConnectStep({ district, onChanged, onNext }: StepProps) {
   const domain = district.settings.domain
   const [reached, setReached] = useState<CheckPhase[]>([])
   const [trust, setTrust] = useState<string>()
+  const [tick, setTick] = useState<KeyWaitTick>()
+  const [mode, setMode] = useState<'check' | 'wait'>('check')
+  const [reportShown, setReportShown] = useState(false)
 
   useEffect(
     () =>
-      listen(
-        'connection:phase',
-        (e) => e.domain === domain && setReached((r) => [...r, e.phase]),
-      ),
+      listen('connection:phase', (e) => {
+        if (e.domain !== domain) return
+        // A new attempt starts the list again.
+        setReached((r) => (e.phase === 'resolve' ? [e.phase] : [...r, e.phase]))
+      }),
+    [domain],
+  )
+  useEffect(
+    () =>
+      listen('connection:key-wait', (t) => t.domain === domain && setTick(t)),
     [domain],
   )
 
+  const trustPayload = trust ? { trustFingerprint: trust } : {}
   const check = useAction<CheckReport>(
     useCallback(() => {
       setReached([])
-      return call('connection:check', {
-        domain,
-        ...(trust ? { trustFingerprint: trust } : {}),
-      })
+      setMode('check')
+      setReportShown(false)
+      return call('connection:check', { domain, ...trustPayload })
     }, [domain, trust]),
     () => void onChanged(),
   )
-  const offered = check.error?.extra?.['serverKey'] as ServerKey | undefined
-  const failedAt = check.error ? reached[reached.length - 1] : undefined
+  const wait = useAction<CheckReport>(
+    useCallback(() => {
+      setTick(undefined)
+      setMode('wait')
+      setReportShown(false)
+      return call('connection:wait-for-key', { domain, ...trustPayload })
+    }, [domain, trust]),
+    () => void onChanged(),
+  )
+  const report = useAction<{ text: string; copied: boolean }>(
+    useCallback(() => call('connection:report', { domain }), [domain]),
+  )
+
+  const busy = check.busy || wait.busy
+  const latest = mode === 'wait' ? wait : check
+  const error = latest.error
+  const result = latest.result
+  const offerWait =
+    !busy && error?.code === 'AUTH_REFUSED' && error.extra?.['keyWaitOffered']
 
   return (
     <section className="panel" aria-labelledby="connect-title">
       <h3 id="connect-title">Step 3: Test the connection</h3>
       <p>
         Connects to {district.settings.host} port {district.settings.port} as{' '}
-        <strong>{domain}</strong> and only reads; nothing is written to the
-        account.
+        <strong>{domain}</strong>
+        {district.settings.proxy
+          ? ' through the district\u2019s proxy'
+          : ''}{' '}
+        and only reads; nothing is written to the account.
       </p>
-      <button
-        type="button"
-        className="primary"
-        onClick={() => void check.run()}
-        disabled={check.busy}
-      >
-        {check.busy ? 'Testing…' : 'Test connection'}
-      </button>
-      <ol className="phases" aria-label="Connection test progress">
-        {PHASES.map((p) => {
-          const done = reached.includes(p.id) && p.id !== failedAt
-          const state = p.id === failedAt ? 'failed' : done ? 'done' : 'waiting'
-          return (
-            <li key={p.id} className={`phase phase-${state}`}>
-              <span aria-hidden="true">
-                {state === 'done' ? '✓' : state === 'failed' ? '✕' : '○'}
-              </span>{' '}
-              {p.label}
-              <span className="visually-hidden"> ({state})</span>
-            </li>
-          )
-        })}
-      </ol>
-      {check.result ? (
+      <div className="actions">
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void check.run()}
+          disabled={busy}
+        >
+          {check.busy ? 'Testing…' : 'Test connection'}
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            setReportShown(true)
+            void report.run()
+          }}
+          disabled={busy || (!check.result && !check.error && !wait.error)}
+        >
+          Copy report
+        </button>
+      </div>
+      {reportShown && report.result ? (
+        <details className="small" data-testid="report">
+          <summary>Report copied. Paste it into an email to SameGoal.</summary>
+          <pre>{report.result.text}</pre>
+        </details>
+      ) : null}
+      <PhaseList reached={reached} {...(!busy && error ? { error } : {})} />
+      {wait.busy ? (
+        <KeyWaitCountdown
+          {...(tick ? { tick } : {})}
+          onStop={() => void call('connection:stop-waiting', { domain })}
+        />
+      ) : null}
+      {!busy && result ? (
         <div className="notice notice-ok" role="status">
           <strong>The connection works.</strong>
           <p className="mono small">
-            Server key {check.result.serverKey.sha256}
+            Server key {result.serverKey.type} {result.serverKey.sha256}
+            {result.hostKeyPinned === 'new' ? ' (pinned now)' : ''}
           </p>
           <p>
-            {check.result.upload.epochs} epoch(s) waiting in /upload;{' '}
-            {check.result.uploadProcessed.epochs} processed.
+            {result.upload.epochs} epoch(s) waiting in /upload;{' '}
+            {result.uploadProcessed.epochs} processed
+            {result.lastProcessedAt
+              ? `, the latest on ${new Date(result.lastProcessedAt).toLocaleString()}`
+              : ''}
+            .
           </p>
           <button
             type="button"
@@ -93,30 +137,22 @@ export function ConnectStep({ district, onChanged, onNext }: StepProps) {
           </button>
         </div>
       ) : null}
-      {check.error ? <ErrorBox error={check.error} /> : null}
-      {offered &&
-      (check.error?.code === 'HOST_KEY_UNTRUSTED' ||
-        check.error?.code === 'HOST_KEY_CHANGED') ? (
-        <div className="trust">
-          <p>
-            The server shows this {offered.type} key. Confirm it with SameGoal
-            (by phone) before you trust it.
-          </p>
-          <p className="mono">{offered.sha256}</p>
-          <p className="mono small">{offered.md5}</p>
-          <button
-            type="button"
-            onClick={() => setTrust(offered.sha256)}
-            disabled={trust === offered.sha256}
-          >
-            {trust === offered.sha256
-              ? 'Trusted for the next test'
-              : 'I confirmed it: trust this key'}
-          </button>
-          {trust === offered.sha256 ? (
-            <p>Now press “Test connection” again.</p>
-          ) : null}
-        </div>
+      {!busy && error ? <ErrorBox error={error} /> : null}
+      {!busy && error ? <LikelyCauses error={error} /> : null}
+      {offerWait ? (
+        <button type="button" onClick={() => void wait.run()}>
+          Keep trying until the key works
+        </button>
+      ) : null}
+      {!busy &&
+      error &&
+      (error.code === 'HOST_KEY_UNTRUSTED' ||
+        error.code === 'HOST_KEY_CHANGED') ? (
+        <TrustPrompt
+          error={error}
+          {...(trust ? { trusted: trust } : {})}
+          onTrust={setTrust}
+        />
       ) : null}
     </section>
   )

@@ -1,26 +1,107 @@
 import { useCallback, useEffect, useState } from 'react'
-import type { KeyView } from '../../shared/reports'
+import type { KeyState, KeyView } from '../../shared/reports'
 import { call } from '../api'
 import { ErrorBox } from '../error-box'
 import type { StepProps } from '../step-view'
 import { useAction } from '../use-action'
+import { KeyImportForm } from './key-import-form'
 
-/** Step 1: generate the district's keypair, or show the one it has. */
+/** Step 1: generate or import the district's keypair, or show the one it has. */
 export function KeyStep({ district, onChanged, onNext }: StepProps) {
   const domain = district.settings.domain
-  const [key, setKey] = useState<KeyView | null>()
+  const [state, setState] = useState<KeyState | null>()
   const [type, setType] = useState<'rsa' | 'ed25519'>('rsa')
+  const [protect, setProtect] = useState(false)
+  const [passphrase, setPassphrase] = useState('')
 
-  useEffect(() => {
-    void call('keys:show', { domain }).then(setKey, () => setKey(null))
-  }, [domain])
+  const reload = useCallback(
+    () => call('keys:state', { domain }).then(setState, () => setState(null)),
+    [domain],
+  )
+  useEffect(() => void reload(), [reload])
 
-  const generate = useAction(
-    useCallback(() => call('keys:generate', { domain, type }), [domain, type]),
-    (view) => {
-      setKey(view)
+  const done = useCallback(
+    (_view: KeyView) => {
+      setPassphrase('')
+      setProtect(false)
+      void reload()
       void onChanged()
     },
+    [reload, onChanged],
+  )
+  const generate = useAction(
+    useCallback(
+      () =>
+        call('keys:generate', {
+          domain,
+          type,
+          ...(protect && passphrase ? { passphrase } : {}),
+        }),
+      [domain, type, protect, passphrase],
+    ),
+    done,
+  )
+
+  if (state === undefined) return <p className="muted">Loading…</p>
+  const hasKey = Boolean(state?.current)
+
+  const chooser = (
+    <>
+      <fieldset className="choice">
+        <legend>Generate a new keypair</legend>
+        <label>
+          <input
+            type="radio"
+            name="key-type"
+            checked={type === 'rsa'}
+            onChange={() => setType('rsa')}
+          />
+          RSA 4096 (recommended, accepted everywhere)
+        </label>
+        <label>
+          <input
+            type="radio"
+            name="key-type"
+            checked={type === 'ed25519'}
+            onChange={() => setType('ed25519')}
+          />
+          Ed25519 (shorter, modern)
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={protect}
+            onChange={(event) => setProtect(event.target.checked)}
+          />
+          Protect the key with a passphrase (the nightly run cannot use such a
+          key)
+        </label>
+        {protect ? (
+          <label className="block">
+            New key passphrase
+            <input
+              type="password"
+              autoComplete="new-password"
+              value={passphrase}
+              onChange={(event) => setPassphrase(event.target.value)}
+            />
+          </label>
+        ) : null}
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void generate.run()}
+          disabled={generate.busy || (protect && passphrase === '')}
+        >
+          {generate.busy ? 'Generating… (a few seconds)' : 'Generate keypair'}
+        </button>
+        {generate.busy ? (
+          <progress aria-label="Generating the keypair" />
+        ) : null}
+        {generate.error ? <ErrorBox error={generate.error} /> : null}
+      </fieldset>
+      <KeyImportForm domain={domain} onImported={done} />
+    </>
   )
 
   return (
@@ -30,18 +111,25 @@ export function KeyStep({ district, onChanged, onNext }: StepProps) {
         SameGoal accepts key logins only. The key is made and kept on this
         computer; only its public half is shared.
       </p>
-      {key ? (
-        <div className="key-facts" data-testid="key-facts">
-          <dl>
-            <dt>Type</dt>
-            <dd>{key.type === 'rsa' ? `RSA ${key.bits}-bit` : 'Ed25519'}</dd>
-            <dt>SHA256 fingerprint</dt>
-            <dd className="mono">{key.sha256}</dd>
-            <dt>MD5 fingerprint</dt>
-            <dd className="mono">{key.md5}</dd>
-            <dt>Private key file</dt>
-            <dd className="mono">{key.privateKeyFile}</dd>
-          </dl>
+      {state?.current ? (
+        <KeyFacts view={state.current} title="Key in use" />
+      ) : null}
+      {state?.pending ? (
+        <>
+          <KeyFacts view={state.pending} title="New key, waiting" />
+          <p className="notice">
+            The key in use keeps working until this new key has logged in once;
+            then the new key takes over by itself.
+          </p>
+        </>
+      ) : null}
+      {!state?.usableUnattended && hasKey ? (
+        <p className="notice notice-error" role="status">
+          This key has a passphrase, so the nightly run cannot use it.
+        </p>
+      ) : null}
+      {hasKey ? (
+        <>
           <button
             type="button"
             className="primary"
@@ -49,42 +137,41 @@ export function KeyStep({ district, onChanged, onNext }: StepProps) {
           >
             Next: share the key
           </button>
-        </div>
-      ) : key === null ? (
-        <fieldset className="choice">
-          <legend>Key type</legend>
-          <label>
-            <input
-              type="radio"
-              name="key-type"
-              checked={type === 'rsa'}
-              onChange={() => setType('rsa')}
-            />
-            RSA 4096 (recommended, accepted everywhere)
-          </label>
-          <label>
-            <input
-              type="radio"
-              name="key-type"
-              checked={type === 'ed25519'}
-              onChange={() => setType('ed25519')}
-            />
-            Ed25519 (shorter, modern)
-          </label>
-          <button
-            type="button"
-            className="primary"
-            onClick={() => void generate.run()}
-            disabled={generate.busy}
-          >
-            {generate.busy ? 'Generating… (a few seconds)' : 'Generate keypair'}
-          </button>
-        </fieldset>
+          <details className="change-key">
+            <summary>Use a different key</summary>
+            {chooser}
+          </details>
+        </>
       ) : (
-        <p className="muted">Loading…</p>
+        chooser
       )}
-      {generate.busy ? <progress aria-label="Generating the keypair" /> : null}
-      {generate.error ? <ErrorBox error={generate.error} /> : null}
     </section>
+  )
+}
+
+function KeyFacts({ view, title }: { view: KeyView; title: string }) {
+  const origin =
+    view.source === 'imported'
+      ? `imported (${view.importedFrom ?? 'key file'})`
+      : 'generated here'
+
+  return (
+    <div className="key-facts" data-testid={`key-facts-${view.role}`}>
+      <h4>{title}</h4>
+      <dl>
+        <dt>Type</dt>
+        <dd>{view.type === 'rsa' ? `RSA ${view.bits}-bit` : 'Ed25519'}</dd>
+        <dt>SHA256 fingerprint</dt>
+        <dd className="mono">{view.sha256}</dd>
+        <dt>MD5 fingerprint</dt>
+        <dd className="mono">{view.md5}</dd>
+        <dt>Comment</dt>
+        <dd>{view.comment || 'none'}</dd>
+        <dt>Origin</dt>
+        <dd>{origin}</dd>
+        <dt>Private key file</dt>
+        <dd className="mono">{view.privateKeyFile}</dd>
+      </dl>
+    </div>
   )
 }

@@ -1,9 +1,14 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import type { UploadProgress } from '../../shared/reports'
+import type { UploadMode } from '../../shared/settings-schema'
 import { call, listen } from '../api'
 import { ErrorBox } from '../error-box'
 import type { StepProps } from '../step-view'
 import { useAction } from '../use-action'
+import { NightlySchedule } from './nightly-schedule'
+import { ExportPreviewView } from './run/export-preview'
+import { RunHistory } from './run/run-history'
+import { RunProgress } from './run/run-progress'
 
 /** Step 4: where the export file comes from, when the run happens, and "Run now". */
 export function ScheduleStep({ district, onChanged, onNext }: StepProps) {
@@ -12,6 +17,7 @@ export function ScheduleStep({ district, onChanged, onNext }: StepProps) {
   const [folder, setFolder] = useState(settings.exportDir ?? '')
   const [pattern, setPattern] = useState(settings.pattern)
   const [at, setAt] = useState(settings.at)
+  const [mode, setMode] = useState<UploadMode>(settings.mode)
   const [progress, setProgress] = useState<UploadProgress>()
 
   useEffect(
@@ -23,14 +29,17 @@ export function ScheduleStep({ district, onChanged, onNext }: StepProps) {
   const preview = useAction(
     useCallback(() => call('export:preview', { domain }), [domain]),
   )
+  const history = useAction(
+    useCallback(() => call('history:read', { domain, limit: 20 }), [domain]),
+  )
   const save = useAction(
     useCallback(
       () =>
         call('districts:update', {
           domain,
-          fields: { exportDir: folder, pattern, at },
+          fields: { exportDir: folder, pattern, at, mode },
         }),
-      [domain, folder, pattern, at],
+      [domain, folder, pattern, at, mode],
     ),
     () => {
       void onChanged()
@@ -38,23 +47,29 @@ export function ScheduleStep({ district, onChanged, onNext }: StepProps) {
     },
   )
   const upload = useAction(
-    useCallback(() => call('upload:run', { domain }), [domain]),
+    useCallback(() => {
+      setProgress(undefined)
+      return call('upload:run', { domain })
+    }, [domain]),
     () => void onChanged(),
+  )
+  const cancel = useAction(
+    useCallback(() => call('upload:cancel', { domain }), [domain]),
   )
 
   useEffect(() => {
     if (settings.exportDir) void preview.run()
+    void history.run()
     // Only on first show (per district); later previews follow a save.
   }, [domain])
+  useEffect(() => {
+    if (!upload.busy) void history.run()
+  }, [upload.busy])
 
   const submit = (event: FormEvent): void => {
     event.preventDefault()
     void save.run()
   }
-  const percent =
-    progress && progress.bytesTotal > 0
-      ? Math.round((progress.bytesSent / progress.bytesTotal) * 100)
-      : 0
 
   return (
     <section className="panel" aria-labelledby="schedule-title">
@@ -86,20 +101,17 @@ export function ScheduleStep({ district, onChanged, onNext }: StepProps) {
             required
           />
         </label>
+        <ModeChoice mode={mode} onChange={setMode} />
         <button type="submit" disabled={save.busy}>
           Save
         </button>
       </form>
       {save.error ? <ErrorBox error={save.error} /> : null}
       {preview.result?.file ? (
-        <p className="notice" data-testid="export-preview">
-          Tonight it would send{' '}
-          <span className="mono">{preview.result.file}</span> (
-          {preview.result.bytes} bytes, written{' '}
-          {new Date(preview.result.modifiedAt ?? '').toLocaleString()}).
-        </p>
+        <ExportPreviewView preview={preview.result} />
       ) : null}
       {preview.error ? <ErrorBox error={preview.error} /> : null}
+
       <div className="actions">
         <button
           type="button"
@@ -109,21 +121,30 @@ export function ScheduleStep({ district, onChanged, onNext }: StepProps) {
         >
           {upload.busy ? 'Uploading…' : 'Run upload now'}
         </button>
+        {upload.busy ? (
+          <button
+            type="button"
+            onClick={() => void cancel.run()}
+            disabled={cancel.busy}
+          >
+            Cancel
+          </button>
+        ) : null}
       </div>
-      {upload.busy || progress ? (
-        <div className="upload-progress">
-          <progress max={100} value={percent} aria-label="Upload progress" />
-          <span>
-            {progress?.phase ?? 'starting'} · {percent}%
-          </span>
-        </div>
-      ) : null}
-      {upload.result ? (
+      {upload.busy || progress ? <RunProgress progress={progress} /> : null}
+      {upload.result && !upload.busy ? (
         <div className="notice notice-ok" role="status">
-          <strong>Uploaded into epoch {upload.result.epoch}.</strong>
+          <strong>
+            {upload.result.epoch
+              ? `Uploaded into epoch ${upload.result.epoch}.`
+              : `Uploaded to ${upload.result.remotePath}.`}
+          </strong>
           <p>
-            {upload.result.bytes} bytes verified on the server, then COMPLETE
-            written.
+            {upload.result.bytes} bytes ({upload.result.records ?? '?'} records)
+            verified on the server
+            {upload.result.epoch
+              ? ', then COMPLETE written.'
+              : '; SameGoal makes the epoch from it.'}
           </p>
           <button
             type="button"
@@ -134,7 +155,48 @@ export function ScheduleStep({ district, onChanged, onNext }: StepProps) {
           </button>
         </div>
       ) : null}
-      {upload.error ? <ErrorBox error={upload.error} /> : null}
+      {upload.error && !upload.busy ? <ErrorBox error={upload.error} /> : null}
+
+      <h4>Recent runs</h4>
+      <RunHistory runs={history.result ?? []} />
+
+      {/* The OS schedule for the nightly run. */}
+      <NightlySchedule district={district} />
     </section>
+  )
+}
+
+function ModeChoice({
+  mode,
+  onChange,
+}: {
+  readonly mode: UploadMode
+  readonly onChange: (mode: UploadMode) => void
+}) {
+  return (
+    <fieldset className="mode-choice">
+      <legend>Upload mode</legend>
+      <label>
+        <input
+          type="radio"
+          name="mode"
+          checked={mode === 'epoch'}
+          onChange={() => onChange('epoch')}
+        />
+        Epoch folder (recommended): each night gets its own folder, and SameGoal
+        only starts once the file is complete.
+      </label>
+      <label>
+        <input
+          type="radio"
+          name="mode"
+          checked={mode === 'direct'}
+          onChange={() => onChange('direct')}
+        />
+        Straight into /upload: the file replaces last night&apos;s. SameGoal
+        documents a risk here: it may pick the file up before it is fully
+        written. Use only if epoch folders cannot be made.
+      </label>
+    </fieldset>
   )
 }

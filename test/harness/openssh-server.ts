@@ -22,6 +22,10 @@ export interface SshdOptions {
   /** Extra sshd_config lines, for example to refuse SHA-1 signatures. */
   readonly extraConfig?: readonly string[]
   readonly hostKeyType?: 'ed25519' | 'rsa'
+  /** Which login the server accepts (default publickey). */
+  readonly authMethod?: 'publickey' | 'password'
+  /** false: no SFTP subsystem at all, as on a shell-only server. */
+  readonly sftp?: boolean
 }
 
 export interface SshdServer {
@@ -37,6 +41,8 @@ export interface SshdServer {
   regenerateHostKey(): Promise<void>
   /** The server's own log so far, for failing tests. */
   log(): string
+  /** The per-connection sshd processes now running (not the listener). */
+  connectionPids(): number[]
   stop(): Promise<void>
 }
 
@@ -62,10 +68,7 @@ export async function startSshd(options: SshdOptions): Promise<SshdServer> {
 
   const port = await freePort()
   const config = path.join(etc, 'sshd_config')
-  fs.writeFileSync(
-    config,
-    sshdConfig(dir, port, hostKey, options.extraConfig ?? []),
-  )
+  fs.writeFileSync(config, sshdConfig(dir, port, hostKey, options))
 
   let child = await launch(config, port, dir)
   return {
@@ -85,6 +88,7 @@ export async function startSshd(options: SshdOptions): Promise<SshdServer> {
       child = await launch(config, port, dir)
     },
     log: () => readLog(dir),
+    connectionPids: () => descendants(child.pid),
     stop: async () => {
       await terminate(child)
       fs.rmSync(dir, { recursive: true, force: true })
@@ -96,16 +100,18 @@ function sshdConfig(
   dir: string,
   port: number,
   hostKey: string,
-  extra: readonly string[],
+  options: SshdOptions,
 ): string {
+  const password = options.authMethod === 'password'
+  const sftp = options.sftp !== false
   return [
     `Port ${port}`,
     'ListenAddress 127.0.0.1',
     `HostKey ${hostKey}`,
     `PidFile ${path.join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${path.join(dir, 'authorized')}/%u`,
-    'PubkeyAuthentication yes',
-    'PasswordAuthentication no',
+    `PubkeyAuthentication ${password ? 'no' : 'yes'}`,
+    `PasswordAuthentication ${password ? 'yes' : 'no'}`,
     'KbdInteractiveAuthentication no',
     'UsePAM no',
     'PermitRootLogin no',
@@ -114,11 +120,11 @@ function sshdConfig(
     'X11Forwarding no',
     'MaxStartups 64',
     'LogLevel VERBOSE',
-    ...extra,
-    'Subsystem sftp internal-sftp',
+    ...(options.extraConfig ?? []),
+    ...(sftp ? ['Subsystem sftp internal-sftp'] : []),
     'Match all',
     `    ChrootDirectory ${path.join(dir, 'chroot')}/%u`,
-    '    ForceCommand internal-sftp',
+    ...(sftp ? ['    ForceCommand internal-sftp'] : []),
     '',
   ].join('\n')
 }
@@ -228,6 +234,33 @@ async function terminate(child: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => child.once('exit', resolve))
   child.kill('SIGTERM')
   await exited
+}
+
+// Children of the listening sshd and theirs: one set per open connection.
+function descendants(root: number | undefined): number[] {
+  if (root === undefined) return []
+
+  const parents = new Map<number, number>()
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      parents.set(Number(entry), ppid)
+    } catch {
+      // the process ended while being listed
+    }
+  }
+  const found: number[] = []
+  let frontier = [root]
+  while (frontier.length > 0) {
+    const next = [...parents]
+      .filter(([, ppid]) => frontier.includes(ppid))
+      .map(([pid]) => pid)
+    found.push(...next)
+    frontier = next
+  }
+  return found
 }
 
 function readLog(dir: string): string {

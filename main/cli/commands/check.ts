@@ -1,8 +1,23 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
 import type { Command } from 'commander'
-import { checkConnection } from '../../services/connection-check'
+import { AppError, toErrorData } from '../../../shared/errors'
+import type {
+  CheckPhase,
+  CheckReport,
+  KeyWaitTick,
+} from '../../../shared/reports'
+import {
+  checkConnection,
+  type TrustChoice,
+} from '../../services/connection-check'
+import { diagnosticReport } from '../../services/diagnostic-report'
+import { waitForKey } from '../../services/key-sync-wait'
+import type { Timeouts } from '../../services/sftp-session'
+import type { Io } from '../output'
 import type { CliContext } from '../program'
 
-const PHASE_TEXT: Record<string, string> = {
+const PHASE_TEXT: Record<CheckPhase, string> = {
   resolve: 'Looked up the server name',
   connect: 'Connected',
   greet: 'Server answered',
@@ -12,8 +27,34 @@ const PHASE_TEXT: Record<string, string> = {
   'list-folders': 'Read /upload and /upload-processed',
 }
 
+const FAILED_TEXT: Record<CheckPhase, string> = {
+  resolve: 'Look up the server name',
+  connect: 'Connect',
+  greet: 'Server answers as SSH',
+  'verify-host': 'Check the server\u2019s identity',
+  authenticate: 'Log in with the district\u2019s key',
+  'open-sftp': 'Open SFTP',
+  'list-folders': 'Read /upload and /upload-processed',
+}
+
+interface CheckFlags {
+  readonly trustHostKey?: string
+  readonly trustOnFirstUse?: boolean
+  readonly waitForKey?: string | boolean
+  readonly retryEvery?: string
+  readonly report?: string
+  readonly connectTimeout?: string
+  readonly greetingTimeout?: string
+  readonly loginTimeout?: string
+  readonly keepalive?: string
+}
+
 /** `check <domain>`: the read-only connection test. */
-export function registerCheckCommand(program: Command, cli: CliContext): void {
+export function registerCheckCommand(
+  program: Command,
+  cli: CliContext,
+  io?: Io,
+): void {
   program
     .command('check <domain>')
     .description(
@@ -27,32 +68,166 @@ export function registerCheckCommand(program: Command, cli: CliContext): void {
       '--trust-on-first-use',
       'trust the key the server shows, only if none is pinned yet',
     )
-    .action(
-      cli.run(
-        async (
-          domain: string,
-          flags: { trustHostKey?: string; trustOnFirstUse?: boolean },
-        ) => {
-          const report = await checkConnection(cli.ctx(), domain, {
-            ...(flags.trustHostKey ? { fingerprint: flags.trustHostKey } : {}),
-            firstUse: flags.trustOnFirstUse === true,
-          })
-          const pinned =
-            report.hostKeyPinned === 'new'
-              ? 'pinned now'
-              : 'matches the pinned key'
-          const latest = report.uploadProcessed.latestEpoch ?? 'none yet'
-
-          return {
-            json: { ...report },
-            text: [
-              ...report.phases.map((p) => `ok  ${PHASE_TEXT[p] ?? p}`),
-              `Connection to ${report.host} port ${report.port} as ${report.domain} works.`,
-              `Host key: ${report.serverKey.type} ${report.serverKey.sha256} (${report.serverKey.md5}), ${pinned}.`,
-              `/upload: ${report.upload.epochs} epoch(s) waiting. /upload-processed: ${report.uploadProcessed.epochs} processed, latest ${latest}.`,
-            ],
-          }
-        },
-      ),
+    .option(
+      '--wait-for-key [minutes]',
+      'while the key is refused, keep trying (default: the rest of SameGoal\u2019s 60 minutes)',
     )
+    .option('--retry-every <seconds>', 'time between attempts (default 60)')
+    .option('--report <file>', 'write a diagnostic report to send SameGoal')
+    .option('--connect-timeout <seconds>', 'time limit to open TCP (15)')
+    .option(
+      '--greeting-timeout <seconds>',
+      'time limit for the SSH greeting (15)',
+    )
+    .option(
+      '--login-timeout <seconds>',
+      'time limit from greeting to login (30)',
+    )
+    .option('--keepalive <seconds>', 'keepalive interval; 3 missed end it (10)')
+    .action(
+      cli.run(async (domain: string, flags: CheckFlags) => {
+        const ctx = cli.ctx()
+        const trust: TrustChoice = {
+          ...(flags.trustHostKey ? { fingerprint: flags.trustHostKey } : {}),
+          firstUse: flags.trustOnFirstUse === true,
+        }
+        const phases: CheckPhase[] = []
+        const check = {
+          timeouts: timeoutFlags(flags),
+          onPhase: (p: CheckPhase) => phases.push(p),
+        }
+        const at = ctx.now().toISOString()
+
+        let report: CheckReport
+        try {
+          report =
+            flags.waitForKey === undefined
+              ? await checkConnection(ctx, domain, trust, check)
+              : await waitForKey(ctx, domain, {
+                  trust,
+                  check,
+                  onTick: tickPrinter(io),
+                  ...waitFlags(flags),
+                })
+        } catch (error) {
+          if (flags.report)
+            await writeReport(cli, domain, flags.report, {
+              at,
+              error: toErrorData(error),
+            })
+          printFailedPhases(io, error)
+          throw error
+        }
+        if (flags.report)
+          await writeReport(cli, domain, flags.report, { at, report })
+
+        return {
+          json: {
+            ...report,
+            ...(flags.report ? { reportFile: path.resolve(flags.report) } : {}),
+          },
+          text: successLines(report, flags.report),
+        }
+      }),
+    )
+}
+
+function successLines(report: CheckReport, reportFile?: string): string[] {
+  const pinned =
+    report.hostKeyPinned === 'new'
+      ? 'first contact: confirm this fingerprint with SameGoal; it is pinned now'
+      : 'matches the pinned key'
+  const latest = report.uploadProcessed.latestEpoch ?? 'none yet'
+  const when = report.lastProcessedAt ? ` (${report.lastProcessedAt})` : ''
+
+  return [
+    ...report.phases.map((p) => `ok   ${PHASE_TEXT[p] ?? p}`),
+    `Connection to ${report.host} port ${report.port} as ${report.domain} works.`,
+    `Host key: ${report.serverKey.type} ${report.serverKey.sha256} (${report.serverKey.md5}), ${pinned}.`,
+    `/upload: ${report.upload.epochs} epoch(s) waiting. /upload-processed: ${report.uploadProcessed.epochs} processed, latest ${latest}${when}.`,
+    ...(reportFile ? [`Report written to ${path.resolve(reportFile)}.`] : []),
+  ]
+}
+
+function printFailedPhases(io: Io | undefined, error: unknown): void {
+  if (!io || !(error instanceof AppError)) return
+
+  const passed = (error.extra?.['phases'] ?? []) as CheckPhase[]
+  const failed = error.extra?.['failedPhase'] as CheckPhase | undefined
+  const lines = passed.map((p) => `ok   ${PHASE_TEXT[p]}`)
+  if (failed) lines.push(`FAIL ${FAILED_TEXT[failed]}: ${error.code}`)
+  if (lines.length > 0) io.stderr(`${lines.join('\n')}\n`)
+}
+
+// One line per attempt; the second-by-second countdown is for the wizard.
+function tickPrinter(io: Io | undefined): (tick: KeyWaitTick) => void {
+  let printed = 0
+
+  return (tick) => {
+    if (!io || tick.attempt === printed) return
+    printed = tick.attempt
+    const minutes = Math.ceil(tick.secondsLeft / 60)
+    io.stderr(
+      `Key refused (attempt ${tick.attempt}, ${tick.lastCode}). Trying again in ${tick.secondsToNext} s; giving up in about ${minutes} min.\n`,
+    )
+  }
+}
+
+async function writeReport(
+  cli: CliContext,
+  domain: string,
+  file: string,
+  outcome: Parameters<typeof diagnosticReport>[1],
+): Promise<void> {
+  const district = await cli.ctx().store.get(domain)
+  await fs.writeFile(file, diagnosticReport(district, outcome), { mode: 0o644 })
+}
+
+function positiveSeconds(
+  value: string,
+  flag: string,
+  unit = 'seconds',
+): number {
+  const n = Number(value)
+  if (Number.isFinite(n) && n > 0) return n
+
+  throw new AppError(
+    'INVALID_INPUT',
+    `${flag} must be a number of ${unit} above 0, not "${value}".`,
+  )
+}
+
+function timeoutFlags(flags: CheckFlags): Partial<Timeouts> {
+  const ms = (value: string | undefined, flag: string) =>
+    value === undefined
+      ? undefined
+      : Math.round(positiveSeconds(value, flag) * 1000)
+  const entries = {
+    connectMs: ms(flags.connectTimeout, '--connect-timeout'),
+    greetingMs: ms(flags.greetingTimeout, '--greeting-timeout'),
+    handshakeMs: ms(flags.loginTimeout, '--login-timeout'),
+    keepaliveMs: ms(flags.keepalive, '--keepalive'),
+  }
+
+  return Object.fromEntries(
+    Object.entries(entries).filter(([, v]) => v !== undefined),
+  ) as Partial<Timeouts>
+}
+
+function waitFlags(flags: CheckFlags): {
+  windowMs?: number
+  intervalMs?: number
+} {
+  const minutes =
+    typeof flags.waitForKey === 'string'
+      ? positiveSeconds(flags.waitForKey, '--wait-for-key', 'minutes') * 60_000
+      : undefined
+  const every = flags.retryEvery
+    ? positiveSeconds(flags.retryEvery, '--retry-every') * 1000
+    : undefined
+
+  return {
+    ...(minutes !== undefined ? { windowMs: Math.round(minutes) } : {}),
+    ...(every !== undefined ? { intervalMs: Math.round(every) } : {}),
+  }
 }

@@ -1,6 +1,9 @@
 import type { Command } from 'commander'
 import type { DistrictSettings } from '../../../shared/settings-schema'
+import { addDistrictLike } from '../../services/district-copy'
+import { redactProxyUrl } from '../../services/proxy-tunnel'
 import { lastRun } from '../../services/run-history'
+import { removeDistrictAndSchedule } from '../../services/schedule/remove-district'
 import { districtInput, type DistrictFlags } from '../options'
 import type { CommandOutput } from '../output'
 import type { CliContext } from '../program'
@@ -33,16 +36,35 @@ export function registerDistrictCommands(
         '--mode <epoch|direct>',
         'upload into a new epoch folder (default) or straight into /upload',
       )
+      .option(
+        '--proxy <url>',
+        'outbound proxy: socks5://HOST:PORT or http://HOST:PORT (none: connect directly)',
+      )
 
   withOptions(
-    district.command('add <domain>').description('set up a new district'),
+    district
+      .command('add <domain>')
+      .description('set up a new district')
+      .option(
+        '--like <other>',
+        'copy server, export folder, pattern, mode, proxy and a staggered time from another district',
+      ),
   ).action(
-    cli.run(async (domain: string, flags: DistrictFlags) => {
-      const settings = await cli.ctx().store.add(domain, districtInput(flags))
-      return districtOutput(settings, [
-        `Added district ${settings.domain} (${settings.name}).`,
-      ])
-    }),
+    cli.run(
+      async (domain: string, flags: DistrictFlags & { like?: string }) => {
+        const settings = flags.like
+          ? await addDistrictLike(
+              cli.ctx(),
+              domain,
+              flags.like,
+              districtInput(flags),
+            )
+          : await cli.ctx().store.add(domain, districtInput(flags))
+        return districtOutput(settings, [
+          `Added district ${settings.domain} (${settings.name}).`,
+        ])
+      },
+    ),
   )
 
   withOptions(
@@ -98,11 +120,19 @@ export function registerDistrictCommands(
     )
     .action(
       cli.run(async (domain: string) => {
-        const archivedTo = await cli.ctx().store.remove(domain)
+        const { archivedTo, scheduleRemoved } = await removeDistrictAndSchedule(
+          cli.ctx(),
+          domain,
+        )
         return {
-          json: { domain: domain.trim().toLowerCase(), archivedTo },
+          json: {
+            domain: domain.trim().toLowerCase(),
+            archivedTo,
+            scheduleRemoved,
+          },
           text: [
             `Removed ${domain}. Its keys and history were kept in ${archivedTo}.`,
+            ...(scheduleRemoved ? ['Its nightly run was removed too.'] : []),
           ],
         }
       }),
@@ -126,6 +156,7 @@ function districtOutput(
       `Nightly at:    ${settings.at} (${settings.mode} mode)`,
       `Key:           ${settings.key ? `${settings.key.type} ${settings.key.sha256}` : 'none yet'}`,
       `Host key:      ${settings.hostKey ? `${settings.hostKey.type} ${settings.hostKey.sha256}` : 'not pinned yet'}`,
+      `Proxy:         ${settings.proxy ? redactProxyUrl(settings.proxy) : 'none'}`,
     ],
   }
 }

@@ -1,5 +1,10 @@
+import fs from 'node:fs/promises'
 import type { Command } from 'commander'
 import { AppError } from '../../../shared/errors'
+import type { KeyView } from '../../../shared/reports'
+import { writeKeyEmail } from '../../services/key-email'
+import { exportPpk, exportPublicKey } from '../../services/key-export'
+import { importKey } from '../../services/key-import'
 import {
   fingerprintLines,
   generateKey,
@@ -8,34 +13,68 @@ import {
 } from '../../services/keys'
 import type { CommandOutput } from '../output'
 import type { CliContext } from '../program'
-import type { KeyView } from '../../../shared/reports'
 
-/** `key generate|show`. */
+/** `key generate|show|import|export|email`. */
 export function registerKeyCommands(program: Command, cli: CliContext): void {
   const key = program
     .command('key')
-    .description('generate and show district keypairs')
+    .description('generate, import, show, export and share district keypairs')
 
   key
     .command('generate <domain>')
     .description(
-      'generate a keypair for the district (RSA 4096 unless --type ed25519)',
+      'generate a keypair for the district (RSA 4096 unless --type ed25519); a district with a key gets it as its pending key',
     )
     .option('--type <rsa|ed25519>', 'key type', 'rsa')
-    .option('--replace', 'replace an existing key')
+    .option('--replace', 'make a new key even though the district has one')
+    .option(
+      '--passphrase-stdin',
+      'encrypt the key with a passphrase read from standard input (such a key cannot be scheduled)',
+    )
+    .action(
+      cli.run(async (domain: string, flags: GenerateFlags) => {
+        const passphrase = flags.passphraseStdin
+          ? await readPassphrase()
+          : undefined
+        const view = await generateKey(
+          cli.ctx().store,
+          domain,
+          keyType(flags.type),
+          {
+            replace: flags.replace === true,
+            ...(passphrase ? { passphrase } : {}),
+          },
+        )
+        return keyOutput(view, [
+          `Generated a ${describe(view)} keypair for ${view.domain}.`,
+          ...pendingNote(view),
+        ])
+      }),
+    )
+
+  key
+    .command('import <domain> <file>')
+    .description(
+      'import a private key (OpenSSH, PEM PKCS#1/PKCS#8 or PuTTY .ppk); stored in OpenSSH form',
+    )
+    .option('--passphrase-stdin', 'read the key\u2019s passphrase from stdin')
     .action(
       cli.run(
-        async (domain: string, flags: { type: string; replace?: boolean }) => {
-          const view = await generateKey(
-            cli.ctx().store,
-            domain,
-            keyType(flags.type),
-            {
-              replace: flags.replace === true,
-            },
-          )
+        async (
+          domain: string,
+          file: string,
+          flags: { passphraseStdin?: boolean },
+        ) => {
+          const text = await readKeyFile(file)
+          const passphrase = flags.passphraseStdin
+            ? await readPassphrase()
+            : undefined
+          const view = await importKey(cli.ctx().store, domain, text, {
+            ...(passphrase ? { passphrase } : {}),
+          })
           return keyOutput(view, [
-            `Generated a ${describe(view)} keypair for ${view.domain}.`,
+            `Imported a ${describe(view)} key for ${view.domain} (from ${view.importedFrom ?? 'a key file'}).`,
+            ...pendingNote(view),
           ])
         },
       ),
@@ -43,13 +82,97 @@ export function registerKeyCommands(program: Command, cli: CliContext): void {
 
   key
     .command('show <domain>')
-    .description('print the public key and its fingerprints')
+    .description('print the public key in use and its fingerprints')
+    .option('--pending', 'show the new key waiting for its first login')
     .action(
-      cli.run(async (domain: string) => {
+      cli.run(async (domain: string, flags: { pending?: boolean }) => {
         const store = cli.ctx().store
-        return keyOutput(keyView(store, await store.get(domain)), [])
+        const district = await store.get(domain)
+        const role = flags.pending ? 'pending' : 'current'
+        return keyOutput(keyView(store, district, role), [])
       }),
     )
+
+  key
+    .command('export <domain>')
+    .description(
+      'write the key for other tools: --ppk for PuTTY/WinSCP, --pub for the public key',
+    )
+    .option(
+      '--ppk <file>',
+      'write the private key as an unencrypted PuTTY .ppk file',
+    )
+    .option(
+      '--ppk-version <2|3>',
+      'PuTTY file version (2 is read by every PuTTY and WinSCP)',
+      '2',
+    )
+    .option(
+      '--pub <file>',
+      'write the public key SameGoal needs as a .pub file',
+    )
+    .action(
+      cli.run(async (domain: string, flags: ExportFlags) => {
+        if (!flags.ppk && !flags.pub) {
+          throw new AppError('USAGE', 'Give --ppk FILE, --pub FILE or both.')
+        }
+        const store = cli.ctx().store
+        const json: Record<string, unknown> = { domain }
+        const text: string[] = []
+
+        if (flags.ppk) {
+          const done = await exportPpk(store, domain, flags.ppk, {
+            version: ppkVersion(flags.ppkVersion),
+          })
+          json['ppkFile'] = done.file
+          json['sha256'] = done.sha256
+          text.push(
+            `Wrote the private key for PuTTY to ${done.file} (${done.sha256}). Keep it private.`,
+          )
+        }
+        if (flags.pub) {
+          const done = await exportPublicKey(store, domain, flags.pub)
+          json['pubFile'] = done.file
+          json['pubSha256'] = done.sha256
+          text.push(`Wrote the public key to ${done.file} (${done.sha256}).`)
+        }
+        return { json, text }
+      }),
+    )
+
+  key
+    .command('email <domain>')
+    .description(
+      'write a draft email to SameGoal (.eml, opens for editing in Outlook or Thunderbird) with the public key attached',
+    )
+    .option(
+      '--out <file>',
+      'where to write the draft (default: the district\u2019s keys folder)',
+    )
+    .action(
+      cli.run(async (domain: string, flags: { out?: string }) => {
+        const draft = await writeKeyEmail(cli.ctx().store, domain, flags.out)
+        return {
+          json: { domain, ...draft },
+          text: [
+            `Wrote the email draft to ${draft.file}.`,
+            `Open it, check it, and send it from a work address. The key (${draft.sha256}) usually works within 60 minutes.`,
+          ],
+        }
+      }),
+    )
+}
+
+interface GenerateFlags {
+  type: string
+  replace?: boolean
+  passphraseStdin?: boolean
+}
+
+interface ExportFlags {
+  ppk?: string
+  ppkVersion: string
+  pub?: string
 }
 
 function keyType(value: string): KeyType {
@@ -61,8 +184,59 @@ function keyType(value: string): KeyType {
   )
 }
 
+function ppkVersion(value: string): 2 | 3 {
+  if (value === '2' || value === '3') return Number(value) as 2 | 3
+
+  throw new AppError(
+    'INVALID_INPUT',
+    `--ppk-version must be 2 or 3, not "${value}".`,
+  )
+}
+
+async function readKeyFile(file: string): Promise<string> {
+  try {
+    const stat = await fs.stat(file)
+    if (stat.size > 64 * 1024) {
+      throw new AppError(
+        'INVALID_KEY',
+        `The file ${file} is too large to be a key file.`,
+      )
+    }
+    return await fs.readFile(file, 'utf8')
+  } catch (error) {
+    if (error instanceof AppError) throw error
+    throw new AppError('INVALID_KEY', `The key file ${file} cannot be read.`, {
+      cause: error,
+    })
+  }
+}
+
+/** The passphrase is the first line of stdin, so it never shows in a process list. */
+async function readPassphrase(): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+
+  const passphrase =
+    Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? ''
+  if (!passphrase) {
+    throw new AppError(
+      'KEY_PASSPHRASE_NEEDED',
+      '--passphrase-stdin was given, but standard input held no passphrase.',
+    )
+  }
+  return passphrase
+}
+
 function describe(view: KeyView): string {
   return view.type === 'rsa' ? `RSA ${view.bits}-bit` : 'Ed25519'
+}
+
+function pendingNote(view: KeyView): string[] {
+  if (view.role !== 'pending') return []
+
+  return [
+    'The district\u2019s current key stays in use until this new key has logged in once. Send this key to SameGoal; "key show --pending" shows it again.',
+  ]
 }
 
 function keyOutput(view: KeyView, intro: string[]): CommandOutput {
@@ -79,6 +253,10 @@ function keyOutput(view: KeyView, intro: string[]): CommandOutput {
       md5: view.md5,
       privateKeyFile: view.privateKeyFile,
       publicKeyFile: view.publicKeyFile,
+      role: view.role ?? 'current',
+      source: view.source,
+      ...(view.importedFrom ? { importedFrom: view.importedFrom } : {}),
+      encrypted: view.encrypted === true,
     },
     text: [...intro, view.publicKey, sha256Line, md5Line],
   }

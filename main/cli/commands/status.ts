@@ -4,31 +4,52 @@ import type { EpochStatus, StatusReport } from '../../../shared/reports'
 import { readStatus, waitForStatus } from '../../services/processing-status'
 import { seconds } from '../options'
 import type { CliContext } from '../program'
+import { fleetOutput, type FleetFlags } from './status-all'
 
-/** `status <domain>`: what SameGoal made of the latest uploads. */
+/** `status <domain>`: what SameGoal made of the latest uploads; `status --all`: every district. */
 export function registerStatusCommand(program: Command, cli: CliContext): void {
   program
-    .command('status <domain>')
-    .description('show whether SameGoal processed the latest uploaded epochs')
+    .command('status [domain]')
+    .description(
+      'show whether SameGoal processed the latest uploaded epochs (--all: every district)',
+    )
     .option('--wait <seconds>', 'wait until the latest epoch leaves pending')
+    .option('--all', 'every district of this home, one row each')
+    .option('--offline', 'with --all: recorded facts only, no connecting')
+    .option(
+      '--state <states>',
+      'with --all: only these states, comma-separated',
+    )
+    .option('--sort <state|name|age>', 'with --all: order of the rows')
+    .option('--alert', 'with --all: email the districts that need attention')
     .action(
-      cli.run(async (domain: string, flags: { wait?: string }) => {
-        const ctx = cli.ctx()
-        const report = flags.wait
-          ? await waitForStatus(ctx, domain, seconds(flags.wait, '--wait'))
-          : await readStatus(ctx, domain)
+      cli.run(
+        async (
+          domain: string | undefined,
+          flags: FleetFlags & { wait?: string; all?: boolean },
+        ) => {
+          const ctx = cli.ctx()
+          if (flags.all) return fleetOutput(ctx, flags)
+          if (!domain)
+            throw new AppError(
+              'USAGE',
+              'Name a district (status <domain>) or pass --all.',
+            )
 
-        if (report.latest?.state === 'failed') {
-          throw new AppError(
-            'PROCESSING_FAILED',
-            `SameGoal could not process epoch ${report.latest.epoch}: ${errorSummary(report.latest)}`,
-            {
-              extra: { ...report },
-            },
-          )
-        }
-        return { json: { ...report }, text: statusText(report) }
-      }),
+          const report = flags.wait
+            ? await waitForStatus(ctx, domain, seconds(flags.wait, '--wait'))
+            : await readStatus(ctx, domain)
+
+          if (report.latest?.state === 'failed') {
+            throw new AppError(
+              'PROCESSING_FAILED',
+              `SameGoal could not process epoch ${report.latest.epoch}: ${errorSummary(report.latest)}`,
+              { extra: { ...report } },
+            )
+          }
+          return { json: { ...report }, text: statusText(report) }
+        },
+      ),
     )
 }
 
@@ -36,17 +57,42 @@ function statusText(report: StatusReport): string[] {
   if (report.epochs.length === 0)
     return [`No uploads recorded for ${report.domain} yet.`]
 
-  return report.epochs.flatMap((e) => {
+  const lines = report.epochs.flatMap((e) => {
     const where = e.location ? ` in ${e.location}` : ''
-    const line = `${e.epoch}: ${stateWords(e)}${where}`
+    const name = e.epoch || '(direct upload, not in an epoch yet)'
     return [
-      line,
+      `${name}: ${stateWords(e)}${where}`,
+      ...countLine(e),
       ...e.errorFiles.flatMap((f) => [
         `  ${f.name}:`,
         ...f.firstLines.map((l) => `    ${l}`),
       ]),
     ]
   })
+  for (const left of report.leftovers ?? [])
+    lines.push(
+      `${left.epoch}: left-over of a crashed run (no COMPLETE, ${left.ageHours} h old) in /upload`,
+    )
+  if (report.foreignCount)
+    lines.push(
+      `${report.foreignCount} other epoch(s) in the account were not uploaded from here (latest ${report.foreign?.[0]?.epoch}).`,
+    )
+  return lines
+}
+
+function countLine(e: EpochStatus): string[] {
+  if (!e.rows && e.exportRecords === undefined) return []
+
+  const parts = [
+    e.exportRecords !== undefined ? `export ${e.exportRecords} records` : '',
+    e.rows?.students !== undefined
+      ? `students.csv ${e.rows.students} rows`
+      : '',
+    e.rows?.guardians !== undefined
+      ? `guardians.csv ${e.rows.guardians} rows`
+      : '',
+  ].filter(Boolean)
+  return parts.length ? [`  ${parts.join(', ')}`] : []
 }
 
 function stateWords(e: EpochStatus): string {
@@ -59,6 +105,8 @@ function stateWords(e: EpochStatus): string {
       return `failed: ${errorSummary(e)}`
     case 'pending':
       return 'pending (waiting for SameGoal to process it)'
+    case 'stuck':
+      return `stuck (waiting ${e.pendingHours ?? '?'} h, far longer than usual)`
     case 'missing':
       return 'missing (not found in /upload or /upload-processed)'
   }

@@ -1,42 +1,98 @@
 import type { Command } from 'commander'
+import type { UploadResult } from '../../../shared/reports'
 import { runUpload } from '../../services/upload-run'
 import type { CliContext } from '../program'
+
+interface UploadFlags {
+  readonly file?: string
+  readonly allowStale?: boolean
+  readonly allowDrop?: boolean
+}
 
 /** `upload <domain>`: one nightly run. */
 export function registerUploadCommand(program: Command, cli: CliContext): void {
   program
     .command('upload <domain>')
     .description(
-      'upload the newest export file into a new epoch, then COMPLETE',
+      'check the newest export file and upload it into a new epoch, then COMPLETE',
     )
     .option(
       '--file <path>',
       'send this file instead of the newest match in the export folder',
     )
+    .option('--allow-stale', 'send an export older than the age limit, once')
+    .option(
+      '--allow-drop',
+      'send an export with far fewer records than last time, once',
+    )
     .action(
-      cli.run(async (domain: string, flags: { file?: string }) => {
-        const result = await runUpload(
-          cli.ctx(),
-          domain,
-          flags.file ? { file: flags.file } : {},
+      cli.run(async (domain: string, flags: UploadFlags) => {
+        const result = await withInterruptAsCancel((signal) =>
+          runUpload(cli.ctx(), domain, {
+            ...(flags.file ? { file: flags.file } : {}),
+            ...(flags.allowStale ? { allowStale: true } : {}),
+            ...(flags.allowDrop ? { allowDrop: true } : {}),
+            signal,
+          }),
         )
-        const seconds = (result.durationMs / 1000).toFixed(1)
 
-        return {
-          json: {
-            domain: result.domain,
-            epoch: result.epoch,
-            file: result.file,
-            remotePath: result.remotePath,
-            bytes: result.bytes,
-            durationMs: result.durationMs,
-            logFile: result.record.logFile,
-          },
-          text: [
-            `Uploaded ${result.file} (${result.bytes} bytes) to ${result.remotePath} in ${seconds} s.`,
-            `COMPLETE written; epoch ${result.epoch} is ready for SameGoal.`,
-          ],
-        }
+        return { json: uploadJson(result), text: uploadText(result) }
       }),
     )
+}
+
+// Ctrl-C or a scheduler's stop request cancels cleanly: the partial file
+// is removed and no COMPLETE is written.
+async function withInterruptAsCancel<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController()
+  const cancel = (): void => controller.abort()
+  process.once('SIGINT', cancel)
+  process.once('SIGTERM', cancel)
+
+  try {
+    return await work(controller.signal)
+  } finally {
+    process.off('SIGINT', cancel)
+    process.off('SIGTERM', cancel)
+  }
+}
+
+function uploadJson(result: UploadResult): Record<string, unknown> {
+  return {
+    domain: result.domain,
+    ...(result.epoch ? { epoch: result.epoch } : {}),
+    mode: result.mode,
+    file: result.file,
+    remotePath: result.remotePath,
+    bytes: result.bytes,
+    records: result.records,
+    durationMs: result.durationMs,
+    throughputBps: result.throughputBps,
+    retries: result.retries,
+    transfer: result.transfer,
+    warnings: result.warnings ?? [],
+    logFile: result.record.logFile,
+  }
+}
+
+function uploadText(result: UploadResult): string[] {
+  const seconds = (result.durationMs / 1000).toFixed(1)
+  const rate = ((result.throughputBps ?? 0) / 1e6).toFixed(1)
+  const sent = `Uploaded ${result.file} (${result.bytes} bytes, ${result.records ?? '?'} records) to ${result.remotePath} in ${seconds} s (${rate} MB/s, ${result.retries ?? 0} retries).`
+  const warnings = (result.warnings ?? []).map((w) => `Warning: ${w}`)
+
+  if (!result.epoch) {
+    return [
+      sent,
+      'Direct mode: SameGoal makes the epoch from this file itself.',
+      ...warnings,
+    ]
+  }
+  return [
+    sent,
+    `COMPLETE written; epoch ${result.epoch} is ready for SameGoal.`,
+    ...warnings,
+  ]
 }

@@ -1,0 +1,228 @@
+import fs from 'node:fs'
+import { AppError } from '../../shared/errors'
+
+/**
+ * Reads an export file once, front to back, in fixed-size chunks, and
+ * learns what can safely be known without its layout: whether it is plain
+ * text, which encoding, which field separator, and whether every record
+ * has the same number of fields. Memory use does not grow with the file.
+ */
+
+export interface ScanResult {
+  readonly encoding: 'utf-8' | 'windows-1252'
+  readonly delimiter: string
+  readonly fields: number
+  /** Non-blank lines, the header included. */
+  readonly lines: number
+  readonly firstLine: string
+}
+
+const CANDIDATES = ['\t', '|', ',', ';'] as const
+const CHUNK_BYTES = 256 * 1024
+const BAD_LINES_SHOWN = 5
+
+const SIGNATURES: ReadonlyArray<readonly [number[], string]> = [
+  [[0x50, 0x4b, 0x03, 0x04], 'a zip archive (an .xlsx spreadsheet is one)'],
+  [[0xd0, 0xcf, 0x11, 0xe0], 'an Excel (.xls) or other Office file'],
+  [[0x1f, 0x8b], 'a gzip archive'],
+  [[0x25, 0x50, 0x44, 0x46], 'a PDF document'],
+  [[0xff, 0xfe], 'UTF-16 text'],
+  [[0xfe, 0xff], 'UTF-16 text'],
+]
+
+/** Scans the whole file; throws EXPORT_INVALID with the reason on a bad one. */
+export async function scanExport(
+  file: string,
+  name: string,
+): Promise<ScanResult> {
+  const scanner = new RecordScanner(name)
+
+  for await (const chunk of fs.createReadStream(file, {
+    highWaterMark: CHUNK_BYTES,
+  })) {
+    scanner.push(chunk as Buffer)
+  }
+  return scanner.finish()
+}
+
+/** Names a separator the way a technician would say it. */
+export function delimiterName(delimiter: string): string {
+  if (delimiter === '\t') return 'tab'
+  if (delimiter === ',') return 'comma'
+
+  return delimiter
+}
+
+class RecordScanner {
+  private readonly utf8 = new TextDecoder('utf-8', { fatal: true })
+  private isUtf8 = true
+  private started = false
+  private delimiter = -1
+  private expected = 0
+  private head: Buffer[] = []
+  private headBytes = 0
+  private firstLine = ''
+
+  private line = 1
+  private lines = 0
+  private fields = 1
+  private lineHasText = false
+  private inQuotes = false
+  private fieldStart = true
+  private controls = 0
+  private readonly bad: number[] = []
+  private badCount = 0
+
+  constructor(private readonly name: string) {}
+
+  push(chunk: Buffer): void {
+    this.checkEncoding(chunk, true)
+    if (this.delimiter >= 0) return this.scan(chunk)
+
+    // Collect the first line before choosing the separator.
+    this.head.push(chunk)
+    this.headBytes += chunk.length
+    const joined = Buffer.concat(this.head)
+    if (joined.indexOf(0x0a) >= 0 || this.headBytes > 1024 * 1024)
+      this.begin(joined)
+  }
+
+  finish(): ScanResult {
+    this.checkEncoding(Buffer.alloc(0), false)
+    if (this.delimiter < 0) this.begin(Buffer.concat(this.head))
+    if (this.lineHasText) this.endLine()
+
+    if (this.controls > 8) this.refuse('it holds binary data')
+    if (this.lines === 0) this.refuse('it holds no records')
+    if (this.badCount > 0) this.refuseUneven()
+
+    return {
+      encoding: this.isUtf8 ? 'utf-8' : 'windows-1252',
+      delimiter: String.fromCharCode(this.delimiter),
+      fields: this.expected,
+      lines: this.lines,
+      firstLine: this.firstLine,
+    }
+  }
+
+  private begin(head: Buffer): void {
+    this.head = []
+    this.started = true
+    for (const [magic, what] of SIGNATURES) {
+      if (magic.every((byte, i) => head[i] === byte))
+        this.refuse(`it is ${what}, not a plain-text export`)
+    }
+
+    if (head.includes(0)) this.refuse('it holds binary data (zero bytes)')
+
+    const start =
+      head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0
+    const end = head.indexOf(0x0a)
+    const first = head
+      .subarray(start, end < 0 ? head.length : end)
+      .toString('latin1')
+      .replace(/\r$/, '')
+    this.firstLine = first
+    this.delimiter = chooseDelimiter(first, this.name)
+    this.scan(head.subarray(start))
+  }
+
+  private scan(chunk: Buffer): void {
+    const delimiter = this.delimiter
+
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i] as number
+      if (this.inQuotes) {
+        if (byte === 0x22) this.inQuotes = false
+        else if (byte === 0x0a) this.line++
+        continue
+      }
+      if (byte === 0x0a) {
+        this.endLine()
+        continue
+      }
+      if (byte === delimiter) {
+        this.fields++
+        this.fieldStart = true
+        this.lineHasText = true
+        continue
+      }
+      if (byte === 0x22 && this.fieldStart) this.inQuotes = true
+      else if (byte === 0) this.refuse('it holds binary data (zero bytes)')
+      else if (byte < 0x20 && byte !== 0x0d && byte !== 0x09) this.controls++
+      if (byte !== 0x0d) {
+        this.fieldStart = false
+        this.lineHasText = true
+      }
+    }
+  }
+
+  private endLine(): void {
+    if (this.lineHasText) {
+      this.lines++
+      if (this.expected === 0) this.expected = this.fields
+      else if (this.fields !== this.expected) {
+        this.badCount++
+        if (this.bad.length < BAD_LINES_SHOWN) this.bad.push(this.line)
+      }
+    }
+    this.line++
+    this.fields = 1
+    this.lineHasText = false
+    this.fieldStart = true
+  }
+
+  private checkEncoding(chunk: Buffer, stream: boolean): void {
+    if (!this.isUtf8) return
+
+    try {
+      this.utf8.decode(chunk, { stream })
+    } catch {
+      // Not UTF-8: Windows-1252 gives every byte a meaning, so it stays text.
+      this.isUtf8 = false
+    }
+  }
+
+  private refuseUneven(): never {
+    const shown = this.bad.join(', ')
+    const more =
+      this.badCount > this.bad.length
+        ? ` and ${this.badCount - this.bad.length} more`
+        : ''
+    this.refuse(
+      `not every record has ${this.expected} fields like the first line: line${this.bad.length > 1 ? 's' : ''} ${shown}${more} differ`,
+      { badLines: this.bad, badLineCount: this.badCount },
+    )
+  }
+
+  private refuse(reason: string, extra: Record<string, unknown> = {}): never {
+    const started = this.started ? {} : { atStart: true }
+    throw new AppError(
+      'EXPORT_INVALID',
+      `The export file ${this.name} was refused: ${reason}.`,
+      { extra: { ...extra, ...started } },
+    )
+  }
+}
+
+// The separator is the candidate that appears most often in the first line;
+// a first line with none of them is not a delimited export.
+function chooseDelimiter(firstLine: string, name: string): number {
+  let best = ''
+  let bestCount = 0
+
+  for (const candidate of CANDIDATES) {
+    const count = firstLine.split(candidate).length - 1
+    if (count > bestCount) {
+      best = candidate
+      bestCount = count
+    }
+  }
+  if (!best) {
+    throw new AppError(
+      'EXPORT_INVALID',
+      `The export file ${name} was refused: its first line has no field separator (tab, |, comma or semicolon).`,
+    )
+  }
+  return best.charCodeAt(0)
+}

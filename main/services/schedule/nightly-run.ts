@@ -1,0 +1,91 @@
+import dns from 'node:dns/promises'
+import net from 'node:net'
+import pRetry from 'p-retry'
+import type { UploadResult } from '../../../shared/reports'
+import type { RunRecord } from '../../../shared/settings-schema'
+import type { ServiceContext } from '../context'
+import { readRuns } from '../run-history'
+import { runUpload } from '../upload-run'
+import { latestSlot } from './night-slot'
+
+/**
+ * What the OS scheduler starts each night. It uploads at most once per
+ * night (a machine waking from sleep may be started late, or twice), and
+ * waits a bounded time for the network when it was started on wake.
+ */
+
+export interface NightlyOptions {
+  /** How long to wait for the network to come up; default 10 minutes. */
+  readonly networkWaitMs?: number
+  /** Tests: a resolver that says whether the network is up yet. */
+  readonly resolve?: (host: string) => Promise<unknown>
+}
+
+export type NightlyOutcome =
+  | { readonly kind: 'uploaded'; readonly result: UploadResult }
+  | {
+      readonly kind: 'skipped'
+      readonly previous: RunRecord
+      readonly slot: string
+    }
+
+const DEFAULT_NETWORK_WAIT_MS = 10 * 60_000
+
+/** Runs tonight's upload unless it already succeeded. */
+export async function runNightly(
+  ctx: ServiceContext,
+  domain: string,
+  options: NightlyOptions = {},
+): Promise<NightlyOutcome> {
+  const district = await ctx.store.get(domain)
+  const slot = latestSlot(ctx.now(), district.at)
+  const previous = (await readRuns(ctx.layout, district.domain)).find(
+    (run) => run.result === 'success' && new Date(run.startedAt) >= slot,
+  )
+
+  if (previous) {
+    ctx.log.info(
+      { domain: district.domain, previous: previous.id },
+      'tonight already uploaded; skipped',
+    )
+    return { kind: 'skipped', previous, slot: slot.toISOString() }
+  }
+
+  const waitMs = options.networkWaitMs ?? DEFAULT_NETWORK_WAIT_MS
+  const up = await waitForNetwork(
+    district.host,
+    waitMs,
+    options.resolve ?? ctx.lookup ?? dns.lookup,
+  )
+  if (!up)
+    ctx.log.warn(
+      { domain: district.domain, waitMs },
+      'network still down; trying anyway',
+    )
+
+  return { kind: 'uploaded', result: await runUpload(ctx, district.domain) }
+}
+
+/**
+ * True once the server's name resolves. Right after wake the name lookup
+ * is what fails first; the upload itself retries its own transfers.
+ */
+async function waitForNetwork(
+  host: string,
+  waitMs: number,
+  resolve: (host: string) => Promise<unknown>,
+): Promise<boolean> {
+  if (net.isIP(host) !== 0) return true
+
+  try {
+    await pRetry(() => resolve(host), {
+      retries: 1000,
+      minTimeout: Math.min(5_000, waitMs),
+      maxTimeout: 30_000,
+      maxRetryTime: waitMs,
+    })
+    return true
+  } catch {
+    return false
+  }
+}

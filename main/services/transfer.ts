@@ -1,0 +1,384 @@
+import fs from 'node:fs/promises'
+import type { SFTPWrapper } from 'ssh2'
+import { AppError } from '../../shared/errors'
+import type { TransferReport } from '../../shared/upload-reports'
+import type { Logger } from './logger'
+import {
+  closeRemote,
+  isServerStatus,
+  openRemote,
+  removeRemote,
+  type Remote,
+} from './remote-ops'
+
+/**
+ * Sends one local file to one remote path, fast. Writes go out in chunks
+ * of the server's maximum write length, many at a time, over several SFTP
+ * channels of the same connection: each channel has its own flow-control
+ * window, so on a long link the channels together keep far more data in
+ * flight than one can. A server that refuses parallel or out-of-order
+ * writes gets the same file again, sequentially. A watchdog aborts when no
+ * write completes for `stallMs`.
+ */
+
+export interface TransferOptions {
+  readonly channels: number
+  readonly concurrency: number
+  readonly stallMs: number
+  readonly log: Logger
+  readonly signal?: AbortSignal
+  readonly onProgress?: (bytesSent: number) => void
+}
+
+interface Plan {
+  readonly channels: number
+  readonly inFlight: number
+}
+
+// ssh2 sets this from OpenSSH's limits@openssh.com reply (261120 bytes);
+// other servers get ssh2's safe default.
+const FALLBACK_CHUNK = 32 * 1024
+
+// One channel keeps at most the server's window in flight (2 MiB on
+// OpenSSH), so another channel pays off once the file is larger than that.
+const CHANNEL_SHARE_BYTES = 2 * 1024 * 1024
+
+/** Uploads the file, sequentially again if the server refuses parallel writes. */
+export async function transferFile(
+  remote: Remote,
+  localPath: string,
+  bytes: number,
+  remotePath: string,
+  options: TransferOptions,
+): Promise<TransferReport> {
+  const chunk = maxWriteLength(remote.sftp)
+  const fitting = Math.ceil(bytes / CHANNEL_SHARE_BYTES)
+  const parallel: Plan = {
+    channels: Math.max(1, Math.min(options.channels, fitting)),
+    inFlight: options.concurrency,
+  }
+
+  try {
+    return await sendWithPlan(
+      remote,
+      localPath,
+      bytes,
+      remotePath,
+      parallel,
+      chunk,
+      options,
+    )
+  } catch (error) {
+    if (!isServerStatus(error) || parallel.inFlight === 1) throw error
+
+    options.log.warn(
+      { reason: String(error), step: 'transfer' },
+      'the server refused parallel writes; sending again sequentially',
+    )
+    await removeRemote(remote, remotePath)
+    return sendWithPlan(
+      remote,
+      localPath,
+      bytes,
+      remotePath,
+      { channels: 1, inFlight: 1 },
+      chunk,
+      options,
+    )
+  }
+}
+
+function maxWriteLength(sftp: SFTPWrapper): number {
+  const raw = (sftp as unknown as { _maxWriteLen?: number })._maxWriteLen
+  return typeof raw === 'number' && raw > 0 ? raw : FALLBACK_CHUNK
+}
+
+async function sendWithPlan(
+  remote: Remote,
+  localPath: string,
+  bytes: number,
+  remotePath: string,
+  plan: Plan,
+  chunk: number,
+  options: TransferOptions,
+): Promise<TransferReport> {
+  const channels = await openChannels(remote, plan.channels, options.log)
+  const mode = plan.inFlight > 1 ? 'parallel' : 'sequential'
+  const report = {
+    mode,
+    channels: channels.length,
+    chunkBytes: chunk,
+    inFlight: plan.inFlight,
+  } as const
+  options.log.info({ step: 'transfer', ...report }, 'transfer started')
+
+  const local = await fs.open(localPath, 'r')
+  try {
+    await writeAll(
+      channels,
+      remotePath,
+      local,
+      bytes,
+      chunk,
+      plan.inFlight,
+      options,
+    )
+    return report
+  } finally {
+    await local.close()
+    for (const extra of channels.slice(1)) extra.end()
+  }
+}
+
+// The connection's first channel plus as many more as the server grants;
+// a server with a low session limit simply gets fewer.
+async function openChannels(
+  remote: Remote,
+  wanted: number,
+  log: Logger,
+): Promise<SFTPWrapper[]> {
+  const channels = [remote.sftp]
+
+  while (channels.length < wanted) {
+    const extra = await openChannel(remote).catch((error: unknown) => {
+      log.info(
+        { granted: channels.length, wanted, reason: String(error) },
+        'fewer SFTP channels granted',
+      )
+      return undefined
+    })
+    if (!extra) break
+    channels.push(extra)
+  }
+  return channels
+}
+
+function openChannel(remote: Remote): Promise<SFTPWrapper> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error('no answer to a new SFTP channel')),
+      remote.timeoutMs,
+    )
+    remote.client.sftp((error, sftp) => {
+      clearTimeout(timer)
+      if (error) reject(error)
+      else resolve(sftp)
+    })
+  })
+}
+
+interface Shared {
+  next: number
+  sent: number
+  lastProgress: number
+  failure?: unknown
+}
+
+async function writeAll(
+  channels: SFTPWrapper[],
+  remotePath: string,
+  local: fs.FileHandle,
+  bytes: number,
+  chunk: number,
+  inFlight: number,
+  options: TransferOptions,
+): Promise<void> {
+  const shared: Shared = { next: 0, sent: 0, lastProgress: Date.now() }
+  const stop = (failure: unknown): void => {
+    shared.failure ??= failure
+  }
+  const watchdog = startWatchdog(shared, channels, options, stop)
+
+  try {
+    const handles = await openHandles(channels, remotePath, options.stallMs)
+    const workers = channels.flatMap((sftp, i) =>
+      Array.from({ length: inFlight }, () =>
+        pump(
+          sftp,
+          handles[i] as Buffer,
+          local,
+          bytes,
+          chunk,
+          shared,
+          options,
+          stop,
+        ),
+      ),
+    )
+    await Promise.all(workers)
+    if (shared.failure === undefined) {
+      await closeHandles(channels, handles, options.stallMs)
+    } else if (linkAlive(shared.failure)) {
+      // A courtesy only: the failure is what the caller hears about.
+      await closeHandles(channels, handles, options.stallMs).catch(
+        () => undefined,
+      )
+    }
+  } catch (error) {
+    stop(error)
+  } finally {
+    watchdog()
+  }
+  if (shared.failure !== undefined) throw shared.failure
+}
+
+function closeHandles(
+  channels: SFTPWrapper[],
+  handles: Buffer[],
+  timeoutMs: number,
+): Promise<unknown> {
+  return Promise.all(
+    channels.map((sftp, i) =>
+      closeRemote(channelRemote(sftp, timeoutMs), handles[i] as Buffer),
+    ),
+  )
+}
+
+// After a server refusal or a cancel the connection still answers; after
+// a lost or stalled link, waiting for answers would only add delay.
+function linkAlive(failure: unknown): boolean {
+  if (failure instanceof AppError) return failure.code === 'UPLOAD_CANCELLED'
+
+  return isServerStatus(failure)
+}
+
+// Only the first handle may create and truncate; the others join it. If
+// one cannot be opened, those already open are closed again.
+async function openHandles(
+  channels: SFTPWrapper[],
+  remotePath: string,
+  timeoutMs: number,
+): Promise<Buffer[]> {
+  const remotes = channels.map((sftp) => channelRemote(sftp, timeoutMs))
+  const first = await openRemote(remotes[0] as Remote, remotePath, 'w')
+  const rest = await Promise.allSettled(
+    remotes.slice(1).map((remote) => openRemote(remote, remotePath, 'r+')),
+  )
+  const refused = rest.find((r) => r.status === 'rejected')
+  if (!refused) {
+    return [
+      first,
+      ...rest.map((r) => (r as PromiseFulfilledResult<Buffer>).value),
+    ]
+  }
+
+  const opened = [
+    first,
+    ...rest.map((r) => (r.status === 'fulfilled' ? r.value : undefined)),
+  ]
+  await Promise.all(
+    opened.map((handle, i) =>
+      handle
+        ? closeRemote(remotes[i] as Remote, handle).catch(() => undefined)
+        : undefined,
+    ),
+  )
+  throw refused.reason
+}
+
+function channelRemote(sftp: SFTPWrapper, timeoutMs: number): Remote {
+  const client = (sftp as unknown as { _client: Remote['client'] })._client
+  return { sftp, client, timeoutMs }
+}
+
+// One lane: take the next chunk, read it, write it, repeat until the file
+// is done or any lane failed.
+async function pump(
+  sftp: SFTPWrapper,
+  handle: Buffer,
+  local: fs.FileHandle,
+  bytes: number,
+  chunk: number,
+  shared: Shared,
+  options: TransferOptions,
+  stop: (failure: unknown) => void,
+): Promise<void> {
+  const buffer = Buffer.allocUnsafe(chunk)
+
+  while (shared.failure === undefined && shared.next < bytes) {
+    const position = shared.next
+    const length = Math.min(chunk, bytes - position)
+    shared.next += length
+
+    const { bytesRead } = await local.read(buffer, 0, length, position)
+    if (bytesRead !== length) {
+      stop(
+        new AppError(
+          'EXPORT_NOT_READY',
+          'The export file changed while it was being sent.',
+        ),
+      )
+      return
+    }
+    try {
+      await writeChunk(sftp, handle, buffer, length, position)
+    } catch (error) {
+      stop(error)
+      return
+    }
+    shared.sent += length
+    shared.lastProgress = Date.now()
+    options.onProgress?.(shared.sent)
+  }
+}
+
+function writeChunk(
+  sftp: SFTPWrapper,
+  handle: Buffer,
+  buffer: Buffer,
+  length: number,
+  position: number,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    sftp.write(handle, buffer, 0, length, position, (error) =>
+      error ? reject(error) : resolve(),
+    )
+  })
+}
+
+// No completed write for stallMs while data is outstanding: the link is
+// stalled even if keepalives still pass. Tearing the connection down makes
+// every outstanding write fail at once.
+function startWatchdog(
+  shared: Shared,
+  channels: SFTPWrapper[],
+  options: TransferOptions,
+  stop: (failure: unknown) => void,
+): () => void {
+  const client = channelRemote(channels[0] as SFTPWrapper, 0).client
+  // A cancel lets the writes in flight finish, so the connection stays
+  // usable for removing the partial file.
+  const onCancel = (): void =>
+    stop(
+      new AppError(
+        'UPLOAD_CANCELLED',
+        'The upload was cancelled; nothing was marked complete.',
+      ),
+    )
+  if (options.signal?.aborted) onCancel()
+  options.signal?.addEventListener('abort', onCancel, { once: true })
+
+  const timer = setInterval(
+    () => {
+      if (Date.now() - shared.lastProgress < options.stallMs) return
+
+      stop(
+        new AppError(
+          'NETWORK_STALLED',
+          `The network stalled during upload: no progress for ${seconds(options.stallMs)} s.`,
+        ),
+      )
+      client.destroy()
+    },
+    Math.min(1000, Math.max(50, options.stallMs / 4)),
+  )
+
+  return () => {
+    clearInterval(timer)
+    options.signal?.removeEventListener('abort', onCancel)
+  }
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(ms < 10_000 ? 1 : 0)
+}

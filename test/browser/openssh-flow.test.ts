@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import { after, before, describe, it } from 'node:test'
+import { processAccount } from '../../main/processor/samegoal-processor'
+import { writeSampleExport } from '../../main/processor/sample-export'
+import { browserSkipReason, openWizard, type Wizard } from '../harness/browser'
+import { tempDir } from '../harness/cli'
+import {
+  sshdAvailable,
+  startSshd,
+  type SshdServer,
+} from '../harness/openssh-server'
+import {
+  checkProcessing,
+  chooseExportFolder,
+  generateEd25519,
+  openStep,
+  runUploadNow,
+  stepPanel,
+  testConnection,
+  trustOfferedKey,
+} from './wizard-steps'
+
+const DOMAIN = 'wizardisd.org'
+
+describe(
+  'the five steps in the wizard against OpenSSH',
+  {
+    skip:
+      browserSkipReason() ||
+      (!sshdAvailable() && 'needs root and openssh-server'),
+  },
+  () => {
+    let server: SshdServer
+    let wizard: Wizard
+    let exportDir: string
+
+    before(async () => {
+      server = await startSshd({ accounts: [DOMAIN] })
+      exportDir = tempDir('sg-wizard-export')
+      wizard = await openWizard()
+    })
+    after(async () => {
+      await wizard?.close()
+      await server?.stop()
+      fs.rmSync(exportDir, { recursive: true, force: true })
+    })
+
+    it('adds the district and generates its key', async () => {
+      const { page } = wizard
+      const form = page.getByRole('form', { name: 'Add a district' })
+      await form.getByLabel('Domain (SFTP username)').fill(DOMAIN)
+      await form.getByLabel('District name').fill('Wizard ISD')
+      await form.getByRole('button', { name: 'Add district' }).click()
+      await page.getByRole('heading', { name: 'Wizard ISD' }).waitFor()
+      // The test server stands in for sftp.samegoal.com.
+      await wizard.ctx.store.set(DOMAIN, {
+        host: '127.0.0.1',
+        port: server.port,
+      })
+
+      await generateEd25519(page)
+      await wizard.screenshot('openssh-1-key')
+    })
+
+    it('step 2: copies the key and prepares the email draft', async () => {
+      const { page } = wizard
+      await openStep(page, /Share the key/)
+      const panel = stepPanel(page, 2)
+      const key = (await wizard.ctx.store.get(DOMAIN)).key?.publicKey ?? '-'
+
+      await panel.getByRole('button', { name: /Email to SameGoal/ }).click()
+      await panel.getByText(/draft/i).first().waitFor()
+      const draft = wizard.desktop.opened.find((f) => f.endsWith('.eml'))
+      assert.ok(draft, 'no email draft was opened')
+      const text = fs.readFileSync(draft, 'utf8')
+      assert.match(text, /tier2help@samegoal\.com/)
+      assert.match(text, new RegExp(`${DOMAIN}\\.pub`))
+      const again = panel.getByRole('button', { name: 'Send again' })
+      if (await again.isVisible()) await again.click()
+      await panel.getByRole('button', { name: 'Copy public key' }).click()
+      await panel.getByText(/Copied to the clipboard/).waitFor()
+      assert.equal(wizard.desktop.copied.at(-1)?.trim(), key)
+
+      await wizard.screenshot('openssh-2-share')
+    })
+
+    it('step 3: trust the host key; a key not installed is refused', async () => {
+      const { page } = wizard
+      await openStep(page, /Test connection/)
+
+      const untrusted = await testConnection(page)
+      assert.match(await untrusted.innerText(), /identity is not confirmed/)
+      await stepPanel(page, 3)
+        .getByText(server.hostKeySha256(), { exact: true })
+        .waitFor()
+      await trustOfferedKey(page)
+
+      const refused = await testConnection(page)
+      assert.match(await refused.innerText(), /refused the key/)
+      await wizard.screenshot('openssh-3-key-not-installed')
+
+      const key = (await wizard.ctx.store.get(DOMAIN)).key?.publicKey ?? '-'
+      server.authorize(DOMAIN, key)
+      const works = await testConnection(page)
+      assert.equal(await works.innerText(), 'The connection works.')
+      const pinned = (await wizard.ctx.store.get(DOMAIN)).hostKey
+      assert.equal(pinned?.sha256, server.hostKeySha256())
+      await wizard.screenshot('openssh-3-connected')
+    })
+
+    it('step 4: a missing export file is named, then the upload runs', async () => {
+      const { page } = wizard
+      await stepPanel(page, 3)
+        .getByRole('button', { name: 'Next: nightly upload' })
+        .click()
+      await chooseExportFolder(page, exportDir)
+      const panel = stepPanel(page, 4)
+      await panel.getByText('No export file was found').first().waitFor()
+      await wizard.screenshot('openssh-4-export-missing')
+
+      const missing = await runUploadNow(page)
+      assert.match(await missing.innerText(), /No export file was found/)
+      assert.deepEqual(fs.readdirSync(uploadDir(server)), [])
+
+      await writeSampleExport(exportDir, { records: 800 })
+      await chooseExportFolder(page, exportDir)
+      await panel
+        .getByText(/TxEISStudent_015907\.txt/)
+        .first()
+        .waitFor()
+      const uploaded = await runUploadNow(page)
+      assert.match(await uploaded.innerText(), /Uploaded into epoch/)
+      await panel.getByText(/100%/).first().waitFor()
+      await wizard.screenshot('openssh-4-uploaded')
+    })
+
+    it('step 5: sees the epoch processed', async () => {
+      const { page } = wizard
+      const results = await processAccount(server.accountRoot(DOMAIN))
+      assert.equal(results[0]?.outcome, 'processed')
+      await stepPanel(page, 4)
+        .getByRole('button', { name: 'Next: confirm processing' })
+        .click()
+
+      const verdict = await checkProcessing(page)
+      assert.match(await verdict.innerText(), /SameGoal processed the latest/)
+      await wizard.screenshot('openssh-5-processed')
+    })
+
+    it('a changed host key is refused with nothing sent', async () => {
+      const { page } = wizard
+      await server.regenerateHostKey()
+      await openStep(page, /Test connection/)
+
+      const changed = await testConnection(page)
+      assert.match(await changed.innerText(), /identity has changed/)
+      await wizard.screenshot('openssh-3-host-key-changed')
+      assert.deepEqual(wizard.problems, [])
+    })
+  },
+)
+
+function uploadDir(server: SshdServer): string {
+  return `${server.accountRoot(DOMAIN)}/upload`
+}

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import type { DistrictSettings } from '../../shared/settings-schema'
+import {
+  domainLooksWrong,
+  keySyncWindow,
+} from '../../main/services/auth-diagnosis'
+import { connectionSettings } from '../../main/services/connection-settings'
+import { createContext } from '../../main/services/context'
+import { parseProxyUrl, redactProxyUrl } from '../../main/services/proxy-tunnel'
+
+const NOW = new Date('2026-03-02T10:00:00Z')
+
+function district(fields: Partial<DistrictSettings> = {}): DistrictSettings {
+  return {
+    version: 1,
+    domain: 'fooisd.org',
+    name: 'Foo ISD',
+    host: 'sftp.samegoal.com',
+    port: 22,
+    pattern: 'TxEISStudent_*.txt',
+    at: '02:00',
+    mode: 'epoch',
+    createdAt: NOW.toISOString(),
+    updatedAt: NOW.toISOString(),
+    ...fields,
+  }
+}
+
+describe('the rules behind the connection diagnosis', () => {
+  it('flags usernames that look like host names, not district domains', () => {
+    const host = 'sftp.samegoal.com'
+    assert.equal(domainLooksWrong('fooisd.org', host), false)
+    assert.equal(domainLooksWrong('barcisd.net', host), false)
+    assert.equal(domainLooksWrong('www.fooisd.org', host), true)
+    assert.equal(domainLooksWrong('sftp.samegoal.com', host), true)
+    assert.equal(domainLooksWrong('fooisd.orgg', host), true)
+  })
+
+  it('places a key in the 60-minute window only from when it was shared', () => {
+    const shared = (minutesAgo: number) =>
+      district({
+        keyShared: {
+          at: new Date(NOW.getTime() - minutesAgo * 60_000).toISOString(),
+          route: 'email',
+        },
+      })
+
+    assert.deepEqual(keySyncWindow(district(), NOW), {
+      withinWindow: false,
+      minutesLeft: 0,
+    })
+    assert.equal(keySyncWindow(shared(20), NOW).withinWindow, true)
+    assert.equal(keySyncWindow(shared(20), NOW).minutesLeft, 40)
+    assert.equal(keySyncWindow(shared(61), NOW).withinWindow, false)
+  })
+
+  it('takes time limits from the flag, then the context, then the district', () => {
+    const ctx = createContext('/nonexistent', {
+      timeouts: { greetingMs: 2000 },
+    })
+    const settings = district({
+      timeouts: { connect: 5, greeting: 7, keepalive: 20 },
+      proxy: 'socks5://127.0.0.1:1080',
+    })
+
+    const chosen = connectionSettings(ctx, settings, { connectMs: 1000 })
+
+    assert.deepEqual(chosen.timeouts, {
+      connectMs: 1000,
+      greetingMs: 2000,
+      keepaliveMs: 20_000,
+    })
+    assert.deepEqual(chosen.proxy, {
+      kind: 'socks5',
+      host: '127.0.0.1',
+      port: 1080,
+    })
+  })
+
+  it('reads proxy URLs and hides their passwords', () => {
+    assert.deepEqual(parseProxyUrl('http://tech:p%40ss@proxy.esc.net:3128'), {
+      kind: 'http',
+      host: 'proxy.esc.net',
+      port: 3128,
+      username: 'tech',
+      password: 'p@ss',
+    })
+    assert.throws(() => parseProxyUrl('ftp://proxy:21'), /socks5:\/\/HOST:PORT/)
+    assert.throws(() => parseProxyUrl('socks5://proxy'), /INVALID|socks5/)
+    assert.equal(
+      redactProxyUrl('http://tech:p%40ss@proxy.esc.net:3128'),
+      'http://tech:***@proxy.esc.net:3128',
+    )
+  })
+})

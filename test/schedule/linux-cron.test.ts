@@ -1,0 +1,337 @@
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { createContext } from '../../main/services/context'
+import { browserSkipReason, openWizard, type Wizard } from '../harness/browser'
+import { runCliProcess, tempDir } from '../harness/cli'
+
+// A domain no other test uses: this file edits the real crontab.
+const DOMAIN = 'schedule-cron-check.org'
+const OTHER_JOBS =
+  "# someone else's job\n17 4 * * * /bin/true 50\\% # keep me\n"
+
+function crontab(
+  args: string[],
+  input?: string,
+): { code: number; stdout: string } {
+  const result = spawnSync('crontab', args, {
+    input: input ?? '',
+    encoding: 'utf8',
+  })
+  return { code: result.status ?? -1, stdout: result.stdout ?? '' }
+}
+
+function hasCrontab(): boolean {
+  return spawnSync('crontab', ['-l'], { encoding: 'utf8' }).error === undefined
+}
+
+/** The command part of our crontab line, as cron hands it to /bin/sh. */
+function cronCommand(table: string): { line: string; command: string } {
+  const lines = table.split('\n')
+  const start = lines.indexOf(`# BEGIN samegoal-ascender ${DOMAIN}`)
+  const line = lines.slice(start + 1).find((l) => !l.startsWith('#')) ?? ''
+  const match = /^\d+ \d+ \* \* \* (.*)$/.exec(line)
+  assert.ok(match, `a cron line in:\n${table}`)
+  return { line, command: (match[1] ?? '').replace(/\\%/g, '%') }
+}
+
+describe(
+  'the nightly run in the real crontab',
+  { skip: !hasCrontab() && 'needs the crontab command (Debian cron)' },
+  () => {
+    let saved: string | undefined
+    let root: string
+    let home: string
+    const cli = (...args: string[]) => runCliProcess(home, [...args, '--json'])
+
+    before(async () => {
+      const current = crontab(['-l'])
+      saved = current.code === 0 ? current.stdout : undefined
+      assert.equal(crontab(['-'], OTHER_JOBS).code, 0)
+
+      root = tempDir('sg-cron')
+      // The home has every character a crontab line makes hard, % included.
+      home = path.join(root, "O'Brien & Søn 100% home")
+      const added = await cli(
+        'district',
+        'add',
+        DOMAIN,
+        '--at',
+        '03:15',
+        '--host',
+        '127.0.0.1',
+        '--export-dir',
+        path.join(root, 'no such folder'),
+      )
+      assert.equal(added.code, 0, added.stdout)
+    })
+    after(() => {
+      if (saved === undefined) crontab(['-r'])
+      else crontab(['-'], saved)
+      fs.rmSync(root, { recursive: true, force: true })
+    })
+
+    it('install adds one block between markers and leaves other jobs alone', async () => {
+      const installed = await cli(
+        'schedule',
+        'install',
+        DOMAIN,
+        '--backend',
+        'cron',
+      )
+      assert.equal(installed.code, 0, installed.stdout)
+      const view = installed.json['schedule'] as Record<string, unknown>
+      assert.equal(view['backend'], 'cron')
+      assert.equal(view['installed'], true)
+      assert.equal(view['registeredProgram'], process.execPath)
+      assert.equal(view['needsRepair'], false)
+
+      const table = crontab(['-l']).stdout
+      assert.ok(table.startsWith(OTHER_JOBS), table)
+      assert.equal(table.split(`# BEGIN samegoal-ascender ${DOMAIN}`).length, 2)
+      assert.match(cronCommand(table).line, /^15 3 \* \* \* /)
+    })
+
+    it('the registered command runs with a bare environment from another folder and exits with the run\u2019s code', () => {
+      const { command } = cronCommand(crontab(['-l']).stdout)
+      const run = spawnSync(
+        '/bin/sh',
+        ['-c', `cd / && /usr/bin/env -i /bin/sh -c "$0"`, command],
+        { cwd: '/', env: {}, encoding: 'utf8' },
+      )
+      assert.equal(run.status, 7, run.stderr)
+
+      const cronLog = fs.readFileSync(
+        path.join(home, 'logs', `cron-${DOMAIN}.log`),
+        'utf8',
+      )
+      assert.match(cronLog, /export folder/i)
+      const runLogs = fs.readdirSync(path.join(home, 'logs', 'runs'))
+      assert.ok(
+        runLogs.some((name) => name.startsWith(DOMAIN)),
+        runLogs.join(', '),
+      )
+      const history = fs.readFileSync(
+        path.join(home, 'districts', DOMAIN, 'history.jsonl'),
+        'utf8',
+      )
+      assert.match(history, /"code":"NO_EXPORT_FOLDER"/)
+    })
+
+    it('show reports the last run from the history and the next run', async () => {
+      const shown = await cli('schedule', 'show', DOMAIN, '--backend', 'cron')
+      const view = shown.json['schedule'] as Record<string, unknown>
+      assert.equal(view['lastResult'], 'refused (NO_EXPORT_FOLDER)')
+      assert.match(String(view['nextRunAt']), /^\d{4}-\d{2}-\d{2}T/)
+    })
+
+    it('a new time or a vanished program is noticed, and install repairs it in place', async () => {
+      assert.equal(
+        (await cli('district', 'set', DOMAIN, '--at', '04:20')).code,
+        0,
+      )
+      let view = (await cli('schedule', 'show', DOMAIN, '--backend', 'cron'))
+        .json['schedule'] as Record<string, unknown>
+      assert.equal(view['registeredAt'], '03:15')
+      assert.equal(view['needsRepair'], true)
+
+      const table = crontab(['-l']).stdout
+      const moved = table.replace(`'${process.execPath}'`, "'/opt/gone/node'")
+      assert.equal(crontab(['-'], moved).code, 0)
+      view = (await cli('schedule', 'show', DOMAIN, '--backend', 'cron')).json[
+        'schedule'
+      ] as Record<string, unknown>
+      assert.equal(view['programMissing'], true)
+      assert.equal(view['registeredProgram'], '/opt/gone/node')
+
+      assert.equal(
+        (await cli('schedule', 'install', DOMAIN, '--backend', 'cron')).code,
+        0,
+      )
+      const repaired = crontab(['-l']).stdout
+      assert.equal(
+        repaired.split(`# BEGIN samegoal-ascender ${DOMAIN}`).length,
+        2,
+      )
+      assert.match(cronCommand(repaired).line, /^20 4 \* \* \* /)
+      assert.ok(repaired.startsWith(OTHER_JOBS))
+    })
+
+    it('run-now runs the registered command and passes its exit code on', async () => {
+      const ran = await cli('schedule', 'run-now', DOMAIN)
+      assert.equal(ran.code, 7, ran.stdout)
+      assert.equal(ran.json['ok'], false)
+      assert.equal(ran.json['exitCode'], 7)
+      assert.equal(ran.json['program'], process.execPath)
+      assert.match(
+        String(ran.json['output']),
+        /NO_EXPORT_FOLDER|export folder/i,
+      )
+    })
+
+    it('removing the district removes its block and nothing else', async () => {
+      const removed = await cli('district', 'remove', DOMAIN)
+      assert.equal(removed.code, 0, removed.stdout)
+      assert.equal(removed.json['scheduleRemoved'], true)
+      assert.equal(crontab(['-l']).stdout, OTHER_JOBS)
+    })
+  },
+)
+
+describe('a systemd user timer', () => {
+  const manager = spawnSync('systemctl', ['--user', 'show-environment'], {
+    encoding: 'utf8',
+  })
+  const reason = manager.error
+    ? 'systemctl is not installed'
+    : manager.status !== 0
+      ? 'no systemd user manager runs in this environment'
+      : false
+  let root: string
+  let home: string
+  const domain = 'schedule-timer-check.org'
+
+  before(async () => {
+    root = tempDir('sg-systemd')
+    home = path.join(root, "O'Brien & Søn $HOME 100%")
+    await runCliProcess(home, ['district', 'add', domain, '--at', '01:30'])
+  })
+  after(() => fs.rmSync(root, { recursive: true, force: true }))
+
+  it('catches up a missed night and keeps odd paths literal', async () => {
+    const shown = await runCliProcess(home, [
+      'schedule',
+      'show',
+      domain,
+      '--platform',
+      'linux',
+      '--backend',
+      'systemd',
+      '--json',
+    ])
+    const files = shown.json['files'] as { name: string; content: string }[]
+    const timer = files.find((f) => f.name.endsWith('.timer'))?.content ?? ''
+    const service =
+      files.find((f) => f.name.endsWith('.service'))?.content ?? ''
+    assert.match(timer, /^Persistent=true$/m)
+    assert.match(timer, /^OnCalendar=\*-\*-\* 01:30:00$/m)
+    // systemd would expand % and $ in these lines: both are doubled.
+    assert.ok(
+      service.includes(
+        `"--home" "${home.replace('%', '%%').replace('$', () => '$$')}"`,
+      ),
+      service,
+    )
+    assert.match(service, /^ExecStart="\//m)
+  })
+
+  it(
+    'is installed and enabled where a user manager runs',
+    { skip: reason },
+    async () => {
+      const installed = await runCliProcess(home, [
+        'schedule',
+        'install',
+        domain,
+        '--backend',
+        'systemd',
+        '--json',
+      ])
+      assert.equal(installed.code, 0, installed.stdout)
+      const enabled = spawnSync(
+        'systemctl',
+        ['--user', 'is-enabled', `samegoal-ascender-${domain}.timer`],
+        { encoding: 'utf8' },
+      )
+      assert.equal(enabled.stdout.trim(), 'enabled')
+      assert.equal(
+        (
+          await runCliProcess(home, [
+            'schedule',
+            'remove',
+            domain,
+            '--backend',
+            'systemd',
+          ])
+        ).code,
+        0,
+      )
+    },
+  )
+})
+
+// In this file so that no two tests edit the real crontab at once.
+describe(
+  'the schedule in wizard step 4',
+  {
+    skip:
+      (!hasCrontab() && 'needs the crontab command (Debian cron)') ||
+      browserSkipReason(),
+  },
+  () => {
+    const domain = 'schedule-wizard-check.org'
+    let saved: string | undefined
+    let root: string
+    let wizard: Wizard
+
+    before(async () => {
+      const current = crontab(['-l'])
+      saved = current.code === 0 ? current.stdout : undefined
+      root = tempDir('sg-wizard')
+      const home = path.join(root, "O'Brien & Søn home")
+      await createContext(home).store.add(domain, {
+        name: 'Schedule ISD',
+        at: '05:10',
+        host: '127.0.0.1',
+        exportDir: path.join(root, 'no exports'),
+      })
+      wizard = await openWizard({ home })
+    })
+    after(async () => {
+      await wizard?.close()
+      if (saved === undefined) crontab(['-r'])
+      else crontab(['-'], saved)
+      fs.rmSync(root, { recursive: true, force: true })
+    })
+
+    it('installs, shows, runs as the scheduler would, and removes the nightly run', async () => {
+      const { page } = wizard
+      await page
+        .getByRole('complementary', { name: 'Districts' })
+        .getByRole('button', { name: /Schedule ISD/ })
+        .click()
+      await page
+        .getByRole('navigation', { name: 'Setup steps' })
+        .getByRole('button', { name: /Nightly upload/ })
+        .click()
+      const part = page.getByRole('region', { name: 'Nightly schedule' })
+      const facts = part.getByTestId('schedule-facts')
+      await facts.getByText('No', { exact: true }).waitFor()
+
+      await part
+        .getByRole('button', { name: 'Install nightly schedule' })
+        .click()
+      await facts.getByText(/^Yes \(cron/).waitFor()
+      assert.match(crontab(['-l']).stdout, /^10 5 \* \* \* /m)
+      await part
+        .getByText(/cron service is not running|does not catch up/)
+        .first()
+        .waitFor()
+
+      await part
+        .getByRole('button', { name: 'Run now as the scheduler would' })
+        .click()
+      await part
+        .getByTestId('scheduled-run-result')
+        .getByText(/failed with exit code 7/)
+        .waitFor()
+      await facts.getByText(/refused \(NO_EXPORT_FOLDER\)/).waitFor()
+
+      await part.getByRole('button', { name: 'Remove schedule' }).click()
+      await facts.getByText('No', { exact: true }).waitFor()
+      assert.ok(!crontab(['-l']).stdout.includes(domain))
+    })
+  },
+)

@@ -1,0 +1,317 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { readRuns } from '../../main/services/run-history'
+import { createContext } from '../../main/services/context'
+import { cancelUpload, runUpload } from '../../main/services/upload-run'
+import { parseEpoch } from '../../shared/epoch'
+import { AppError } from '../../shared/errors'
+import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy'
+import {
+  sshdAvailable,
+  startSshd,
+  type SshdServer,
+} from '../harness/openssh-server'
+import { epochsOnDisk, makeDistrict, type TestDistrict } from './upload-setup'
+
+const DOMAIN = 'flakyisd.org'
+// About 6 MB: several parallel chunks on each of three channels.
+const RECORDS = 60_000
+
+describe(
+  'nightly upload against OpenSSH through a faulty network',
+  { skip: !sshdAvailable() && 'needs root and openssh-server' },
+  () => {
+    let server: SshdServer
+    let proxy: FaultProxy
+    let district: TestDistrict
+    let uploadDir: string
+    let exportFile: string
+    let bytes: number
+
+    before(async () => {
+      server = await startSshd({ accounts: [DOMAIN] })
+      proxy = await startFaultProxy({ targetPort: server.port })
+      district = await makeDistrict({
+        domain: DOMAIN,
+        port: proxy.port,
+        hostKeySha256: server.hostKeySha256(),
+      })
+      server.authorize(DOMAIN, district.publicKey)
+      uploadDir = path.join(server.accountRoot(DOMAIN), 'upload')
+      exportFile = district.writeExport(RECORDS)
+      bytes = fs.statSync(exportFile).size
+    })
+    after(async () => {
+      await proxy?.close()
+      await server?.stop()
+      district?.cleanup()
+    })
+
+    // The outcome every case must end in: one epoch holding exactly the
+    // export, byte for byte, and an empty COMPLETE.
+    function assertVerifiedEpoch(epoch: unknown): void {
+      assert.equal(typeof epoch, 'string')
+      const dir = path.join(uploadDir, String(epoch))
+      assert.deepEqual(fs.readdirSync(dir).sort(), [
+        'COMPLETE',
+        'TxEISStudent_015907.txt',
+      ])
+      const sent = fs.readFileSync(path.join(dir, 'TxEISStudent_015907.txt'))
+      assert.ok(sent.equals(fs.readFileSync(exportFile)), 'content identical')
+      assert.equal(fs.statSync(path.join(dir, 'COMPLETE')).size, 0)
+    }
+
+    function assertNoCompleteAnywhere(): void {
+      for (const epoch of epochsOnDisk(uploadDir)) {
+        const names = fs.readdirSync(path.join(uploadDir, epoch))
+        assert.ok(!names.includes('COMPLETE'), `no COMPLETE in ${epoch}`)
+      }
+    }
+
+    function clearUploads(): void {
+      for (const name of fs.readdirSync(uploadDir)) {
+        fs.rmSync(path.join(uploadDir, name), { recursive: true, force: true })
+      }
+    }
+
+    it('uploads in parallel, verifies, writes COMPLETE and records the run', async () => {
+      const result = await district.upload()
+      assert.equal(result.code, 0, result.stdout)
+      assertVerifiedEpoch(result.json['epoch'])
+      assert.equal(result.json['records'], RECORDS)
+      assert.equal(result.json['retries'], 0)
+
+      const transfer = result.json['transfer'] as Record<string, unknown>
+      assert.equal(transfer['mode'], 'parallel')
+      assert.equal(transfer['chunkBytes'], 261_120, 'OpenSSH write limit used')
+      assert.ok(Number(transfer['channels']) >= 2, 'several SFTP channels')
+
+      const runs = await readRuns(district.ctx.layout, DOMAIN)
+      const last = runs.at(-1)
+      assert.equal(last?.result, 'success')
+      assert.equal(last?.records, RECORDS)
+      assert.equal(last?.bytes, bytes)
+      assert.equal(last?.epoch, result.json['epoch'])
+      assert.ok((last?.throughputBps ?? 0) > 0)
+      assert.equal(last?.retries, 0)
+
+      const log = district.runLog(result)
+      assert.ok(!log.includes('Garcia'), 'no student names in the log')
+      assert.ok(!log.includes('PRIVATE KEY'), 'no key material in the log')
+    })
+
+    for (const share of [0.1, 0.5, 0.9]) {
+      it(`recovers from a connection cut at ${share * 100}% of the upload`, async () => {
+        clearUploads()
+        proxy.setFaults([
+          { kind: 'cut', afterBytes: Math.round(bytes * share) },
+        ])
+        const before = proxy.fired()
+
+        const result = await district.upload()
+        assert.equal(result.code, 0, result.stdout)
+        assert.equal(proxy.fired(), before + 1, 'the cut happened')
+        assert.ok(Number(result.json['retries']) >= 1)
+        assertVerifiedEpoch(result.json['epoch'])
+        assert.deepEqual(epochsOnDisk(uploadDir), [result.json['epoch']])
+        assert.match(district.runLog(result), /attempt failed, retrying/)
+      })
+    }
+
+    it('aborts a stalled upload with a clear message and no COMPLETE', async () => {
+      clearUploads()
+      const stall = {
+        kind: 'stall',
+        afterBytes: Math.round(bytes * 0.3),
+      } as const
+      proxy.setFaults([stall, stall, stall])
+
+      const result = await district.upload()
+      proxy.setFaults([])
+      assert.equal(result.code, 6, result.stdout)
+      assert.equal(result.json['code'], 'NETWORK_STALLED')
+      assert.match(
+        String(result.json['message']),
+        /network stalled during upload/,
+      )
+      assertNoCompleteAnywhere()
+      assert.match(district.runLog(result), /network stalled during upload/)
+
+      const again = await district.upload()
+      assert.equal(again.code, 0, 'the lock was released for the next run')
+    })
+
+    it('keeps a success when the link resets right after COMPLETE', async () => {
+      clearUploads()
+      const completeWritten = (): boolean =>
+        epochsOnDisk(uploadDir).some((epoch) =>
+          fs.existsSync(path.join(uploadDir, epoch, 'COMPLETE')),
+        )
+      proxy.setFaults([
+        { kind: 'reset-when', when: completeWritten, delayMs: 20 },
+      ])
+      const before = proxy.fired()
+
+      const result = await district.upload()
+      assert.equal(result.code, 0, result.stdout)
+      assert.equal(proxy.fired(), before + 1, 'the reset happened')
+      assertVerifiedEpoch(result.json['epoch'])
+      assert.deepEqual(epochsOnDisk(uploadDir), [result.json['epoch']])
+    })
+
+    it('cancels mid-upload without leaving COMPLETE or a partial file', async () => {
+      clearUploads()
+      proxy.setFaults([{ kind: 'stall', afterBytes: Math.round(bytes * 0.5) }])
+
+      // The wizard's Cancel button goes through cancelUpload.
+      const run = runUpload(district.ctx, DOMAIN, {
+        onProgress: (p) => {
+          if (p.phase === 'upload' && p.bytesSent > 0) cancelUpload(DOMAIN)
+        },
+      })
+      await assert.rejects(run, (error: AppError) => {
+        assert.equal(error.code, 'UPLOAD_CANCELLED')
+        return true
+      })
+      proxy.setFaults([])
+      assertNoCompleteAnywhere()
+      for (const epoch of epochsOnDisk(uploadDir)) {
+        assert.deepEqual(fs.readdirSync(path.join(uploadDir, epoch)), [])
+      }
+    })
+
+    it('fails in seconds naming /upload when it is not writable, without retrying', async () => {
+      clearUploads()
+      const owner = fs.statSync(uploadDir)
+      fs.chownSync(uploadDir, 0, 0)
+      try {
+        const result = await district.upload()
+        assert.equal(result.code, 6, result.stdout)
+        assert.equal(result.json['code'], 'UPLOAD_NOT_PERMITTED')
+        assert.match(String(result.json['message']), /\/upload/)
+        const runs = await readRuns(district.ctx.layout, DOMAIN)
+        assert.equal(runs.at(-1)?.code, 'UPLOAD_NOT_PERMITTED')
+        assert.doesNotMatch(district.runLog(result), /retrying/)
+      } finally {
+        fs.chownSync(uploadDir, owner.uid, owner.gid)
+      }
+      assert.equal(epochsOnDisk(uploadDir).length, 0)
+    })
+
+    it('refuses a stale export (exit 7) unless --allow-stale', async () => {
+      clearUploads()
+      district.writeExport(RECORDS, { ageHours: 40 })
+
+      const refused = await district.upload()
+      assert.equal(refused.code, 7, refused.stdout)
+      assert.equal(refused.json['code'], 'EXPORT_STALE')
+      assert.equal(epochsOnDisk(uploadDir).length, 0, 'nothing was sent')
+
+      const forced = await district.upload('--allow-stale')
+      assert.equal(forced.code, 0, forced.stdout)
+      district.writeExport(RECORDS)
+    })
+
+    it('holds a run whose record count dropped sharply unless --allow-drop', async () => {
+      clearUploads()
+      district.writeExport(500)
+
+      const held = await district.upload()
+      assert.equal(held.code, 7, held.stdout)
+      assert.equal(held.json['code'], 'EXPORT_RECORD_DROP')
+      assert.match(String(held.json['message']), /500 records/)
+      assert.equal(epochsOnDisk(uploadDir).length, 0)
+
+      const forced = await district.upload('--allow-drop')
+      assert.equal(forced.code, 0, forced.stdout)
+      district.writeExport(RECORDS)
+    })
+
+    it('gives increasing epochs to runs in the same second and after the clock moved back', async () => {
+      clearUploads()
+      let now = new Date('2026-03-04T02:00:07')
+      const ctx = createContext(district.home, { now: () => now })
+
+      const first = await runUpload(ctx, DOMAIN)
+      const second = await runUpload(ctx, DOMAIN)
+      now = new Date('2026-03-04T01:00:00')
+      const third = await runUpload(ctx, DOMAIN)
+
+      const names = [first.epoch, second.epoch, third.epoch].map(String)
+      assert.deepEqual(names, [...names].sort(), 'increasing')
+      assert.equal(new Set(names).size, 3, 'never reused')
+      for (const name of names) assert.ok(parseEpoch(name), name)
+      for (const name of names) assertVerifiedEpoch(name)
+    })
+
+    it("answers exit 8 while another run holds the lock, and takes over a killed run's lock", async () => {
+      const holder = await holdLock(district.home)
+      try {
+        const busy = await district.upload()
+        assert.equal(busy.code, 8, busy.stdout)
+        assert.equal(busy.json['code'], 'RUN_IN_PROGRESS')
+      } finally {
+        holder.kill('SIGKILL')
+        await new Promise((resolve) => holder.once('exit', resolve))
+      }
+
+      // The killed holder never released its lock; the next night runs anyway.
+      clearUploads()
+      const next = await district.upload()
+      assert.equal(next.code, 0, next.stdout)
+      assertVerifiedEpoch(next.json['epoch'])
+    })
+
+    it('in direct mode writes only the export itself into /upload, replacing it', async () => {
+      clearUploads()
+      await district.ctx.store.set(DOMAIN, { mode: 'direct' })
+      try {
+        const first = await district.upload()
+        assert.equal(first.code, 0, first.stdout)
+        assert.equal(first.json['epoch'], undefined)
+        assert.equal(
+          first.json['remotePath'],
+          '/upload/TxEISStudent_015907.txt',
+        )
+        assert.deepEqual(fs.readdirSync(uploadDir), ['TxEISStudent_015907.txt'])
+
+        exportFile = district.writeExport(RECORDS + 500)
+        const second = await district.upload()
+        assert.equal(second.code, 0, second.stdout)
+        assert.deepEqual(fs.readdirSync(uploadDir), ['TxEISStudent_015907.txt'])
+        const onServer = fs.readFileSync(
+          path.join(uploadDir, 'TxEISStudent_015907.txt'),
+        )
+        assert.ok(onServer.equals(fs.readFileSync(exportFile)), 'replaced')
+
+        const last = (await readRuns(district.ctx.layout, DOMAIN)).at(-1)
+        assert.equal(last?.mode, 'direct')
+        assert.equal(last?.remotePath, '/upload/TxEISStudent_015907.txt')
+        assert.equal(last?.bytes, onServer.length)
+      } finally {
+        await district.ctx.store.set(DOMAIN, { mode: 'epoch' })
+        exportFile = district.writeExport(RECORDS)
+      }
+    })
+  },
+)
+
+function holdLock(home: string): Promise<ReturnType<typeof spawn>> {
+  const script = path.join(import.meta.dirname, 'hold-run-lock.ts')
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', script, home, DOMAIN],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
+  return new Promise((resolve, reject) => {
+    child.stdout?.once('data', () => resolve(child))
+    child.once('exit', (code) =>
+      reject(new Error(`lock holder exited ${code}`)),
+    )
+  })
+}
