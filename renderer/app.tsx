@@ -8,7 +8,7 @@ import { ErrorBox } from './error-box'
 import { FleetView } from './fleet-view'
 import { PracticeBadge, PracticeStart } from './practice'
 import { StepFocus } from './step-focus'
-import { StepIndicator } from './step-indicator'
+import { StepIndicator, stepsDone } from './step-indicator'
 import { StepView } from './step-view'
 
 /** The wizard: districts on the left, the five steps for the chosen one on the right. */
@@ -66,7 +66,11 @@ export function App() {
               <span className="muted">{current.settings.domain}</span>
               <PracticeBadge settings={current.settings} />
             </header>
-            <StepIndicator current={step} onSelect={setStep} />
+            <StepIndicator
+              current={step}
+              done={stepsDone(current)}
+              onSelect={setStep}
+            />
             <StepFocus stepKey={`${current.settings.domain}-${step}`}>
               <StepView
                 key={`${current.settings.domain}-${step}`}

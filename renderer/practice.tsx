@@ -48,3 +48,14 @@ export function PracticeStart({
     </section>
   )
 }
+
+/** Said in place of the nightly schedule: practice districts have none. */
+export function PracticeScheduleNote() {
+  return (
+    <p className="notice">
+      A practice district is never scheduled: &ldquo;Run upload now&rdquo; is
+      how it rehearses the nightly run. Set up the real district to schedule its
+      nightly upload.
+    </p>
+  )
+}

@@ -83,19 +83,21 @@ async function walkSteps(port: number): Promise<void> {
     5,
   )
 
-  process.stdout.write(`...  waiting ${SYNC_SECONDS} s for the key to sync\n`)
-  await new Promise((r) => setTimeout(r, SYNC_SECONDS * 1000 + 300))
-  const checked = await cli('check', DOMAIN, '--trust-on-first-use')
-  const pinned = (j: Json) =>
-    `works; host key ${String((j['serverKey'] as Json | undefined)?.['sha256'])} pinned`
-  if (!report('3 test connection', checked, pinned)) return
-
+  // Written while the key syncs: the upload waits until a new export file
+  // has stopped changing, as it would for a file Ascender is still writing.
   const folder = String((added.json['district'] as Json)['exportDir'])
   const file = await writeSampleExport(folder, {
     records: 2500,
     countyDistrict: SAMPLE_COUNTY_DISTRICT,
   })
   process.stdout.write(`ok   sample export: ${file} (${STAND_IN_LABEL})\n`)
+
+  process.stdout.write(`...  waiting ${SYNC_SECONDS} s for the key to sync\n`)
+  await new Promise((r) => setTimeout(r, SYNC_SECONDS * 1000 + 300))
+  const checked = await cli('check', DOMAIN, '--trust-on-first-use')
+  const pinned = (j: Json) =>
+    `works; host key ${String((j['serverKey'] as Json | undefined)?.['sha256'])} pinned`
+  if (!report('3 test connection', checked, pinned)) return
 
   const upload = await cli('upload', DOMAIN)
   const uploaded = (j: Json) =>

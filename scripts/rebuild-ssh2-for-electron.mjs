@@ -18,7 +18,9 @@ export default async function beforeBuild(context) {
     'node_modules/ssh2/lib/protocol/crypto',
   )
   if (!fs.existsSync(path.join(cryptoDir, 'binding.gyp'))) {
-    console.log('ssh2 binding: sources not found; the JavaScript fallback is used')
+    console.log(
+      'ssh2 binding: sources not found; the JavaScript fallback is used',
+    )
     return false
   }
 

@@ -29,7 +29,6 @@ import {
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const mode = launchMode(process.argv)
-
 const plan = launchPlan(mode)
 
 if (mode.kind === 'headless') {

@@ -124,6 +124,15 @@ export async function deliverPracticeKey(
 
   const account = await ensureAccount(root, domain)
   const file = path.join(account, 'authorized_keys')
+  // Sending the same key again does not restart its wait.
+  const known = (await readAuthorizedKeys(account)).find(
+    (k) => keyPart(k.line) === keyPart(line),
+  )
+  if (known) {
+    const at = known.deliveredAt.toISOString()
+    return { domain: normalizeDomain(domain), deliveredAt: at, file }
+  }
+
   const deliveredAt = now.toISOString()
   await fs.appendFile(file, `${DELIVERED}${deliveredAt}\n${line}\n`, {
     mode: 0o600,
@@ -164,4 +173,9 @@ export async function readAuthorizedKeys(
     }
   }
   return keys
+}
+
+// The type and key data of a key line, without its comment.
+function keyPart(line: string): string {
+  return line.split(/\s+/).slice(0, 2).join(' ')
 }

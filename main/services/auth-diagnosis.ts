@@ -84,10 +84,20 @@ function rankCauses(
     text: `SameGoal may have installed the key for another account than "${domain}": ask them which account holds it.`,
   }
   const waiting = notInstalledCause(window)
+  const shared = district.keyShared
+  const current = district.key?.sha256
 
+  if (shared?.sha256 && current && shared.sha256 !== current) {
+    const other: LikelyCause = {
+      cause: 'not-shared',
+      text: `The key sent to SameGoal (${shared.sha256}) is not the key in use (${current}): share the current public key (step 2).`,
+    }
+    return [other, otherAccount, username]
+  }
   if (domainLooksWrong(domain, district.host))
     return [username, waiting, otherAccount]
-  if (window.sharedAt && !window.withinWindow)
+  // Installed by SameGoal's word, or long enough ago: the account is the doubt.
+  if (shared?.installedAt || (window.sharedAt && !window.withinWindow))
     return [otherAccount, username, waiting]
 
   return [waiting, otherAccount, username]

@@ -103,20 +103,43 @@ export async function countCsvRows(
   } catch {
     source.destroy()
     return undefined
+  } finally {
+    await settled(source)
   }
   return Math.max(0, records - 1)
 }
 
+/**
+ * Waits until a remote read stream has closed its file handle. Closing the
+ * session while that close is still in flight makes the stream emit a late
+ * error that nobody listens to any more.
+ */
+async function settled(stream: NodeJS.ReadableStream): Promise<void> {
+  const readable = stream as NodeJS.ReadableStream & { closed?: boolean }
+  readable.on('error', () => undefined)
+  if (readable.closed) return
+
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 5000)
+    readable.once('close', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
+}
+
 async function firstLines(sftp: SftpClient, file: string): Promise<string[]> {
   const chunks: Buffer[] = []
+  const stream = sftp.createReadStream(file, {
+    start: 0,
+    end: ERROR_PREVIEW_BYTES - 1,
+  })
   try {
-    const stream = sftp.createReadStream(file, {
-      start: 0,
-      end: ERROR_PREVIEW_BYTES - 1,
-    })
     for await (const chunk of stream) chunks.push(chunk as Buffer)
   } catch {
     return ['(the error file could not be read)']
+  } finally {
+    await settled(stream)
   }
 
   return Buffer.concat(chunks)

@@ -88,11 +88,17 @@ export async function readStatus(
       known: latestByEpoch(records),
       now: ctx.now(),
     }
-    const ours = new Set(runs.flatMap((run) => (run.epoch ? [run.epoch] : [])))
+    // Ours: every epoch our history names, and every one matched before.
+    const ours = new Set([
+      ...runs.flatMap((run) => (run.epoch ? [run.epoch] : [])),
+      ...records.map((r) => r.epoch),
+    ])
+    // Only the reported direct runs are matched: an older night's epoch
+    // is dated before a newer run, so it can never be taken for it.
     const direct = await matchDirectRuns(
       session.sftp,
       lookup.listing,
-      uploaded.filter((run) => !run.epoch),
+      latest.filter((run) => !run.epoch).reverse(),
       ours,
       new Map(records.flatMap((r) => (r.runId ? [[r.runId, r.epoch]] : []))),
     )

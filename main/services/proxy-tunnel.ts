@@ -113,6 +113,8 @@ function httpConnect(
       port: proxy.port,
       method: 'CONNECT',
       path: target,
+      // A tunnel is never pooled or reused.
+      agent: false,
       headers: {
         host: target,
         ...(auth ? { 'proxy-authorization': auth } : {}),

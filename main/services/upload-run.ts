@@ -95,7 +95,6 @@ export async function runUpload(
     throw new AppError(data.code, data.message, {
       ...(data.details === undefined ? {} : { details: data.details }),
       extra: { ...data.extra, logFile },
-      cause: error,
     })
   } finally {
     running.delete(district.domain)

@@ -5,6 +5,7 @@ import { call, listen } from '../api'
 import { ErrorBox } from '../error-box'
 import type { StepProps } from '../step-view'
 import { useAction } from '../use-action'
+import { PracticeScheduleNote } from '../practice'
 import { NightlySchedule } from './nightly-schedule'
 import { ExportPreviewView } from './run/export-preview'
 import { RunHistory } from './run/run-history'
@@ -161,7 +162,11 @@ export function ScheduleStep({ district, onChanged, onNext }: StepProps) {
       <RunHistory runs={history.result ?? []} />
 
       {/* The OS schedule for the nightly run. */}
-      <NightlySchedule district={district} />
+      {settings.practice ? (
+        <PracticeScheduleNote />
+      ) : (
+        <NightlySchedule district={district} />
+      )}
     </section>
   )
 }

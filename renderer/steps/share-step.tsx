@@ -35,9 +35,11 @@ export function ShareStep({ district, onChanged, onNext }: StepProps) {
     setBusy(true)
     setError(undefined)
     try {
-      setNote(await work())
-      setAgain(false)
+      // The note and the new state appear together, never one before the other.
+      const text = await work()
       await reload()
+      setNote(text)
+      setAgain(false)
       void onChanged()
     } catch (caught) {
       setError(errorData(caught))

@@ -117,6 +117,14 @@ describe(
       assert.equal((await wizard.ctx.store.get(SAMPLE_DOMAIN)).practice, true)
       assert.deepEqual(wizard.problems, [])
     })
+
+    it('the fleet of districts, with the practice mark', async () => {
+      const { page } = wizard
+      await page.reload()
+      const fleet = page.getByRole('table', { name: /Every district/ })
+      await fleet.getByText('Practice', { exact: true }).waitFor()
+      await scan('6-fleet')
+    })
   },
 )
 

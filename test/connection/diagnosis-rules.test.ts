@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { DistrictSettings } from '../../shared/settings-schema'
+import { AppError } from '../../shared/errors'
 import {
   domainLooksWrong,
+  explainAuthRefusal,
   keySyncWindow,
 } from '../../main/services/auth-diagnosis'
 import { connectionSettings } from '../../main/services/connection-settings'
@@ -53,6 +55,40 @@ describe('the rules behind the connection diagnosis', () => {
     assert.equal(keySyncWindow(shared(20), NOW).withinWindow, true)
     assert.equal(keySyncWindow(shared(20), NOW).minutesLeft, 40)
     assert.equal(keySyncWindow(shared(61), NOW).withinWindow, false)
+  })
+
+  it('ranks a shared key that is not the key in use, and an installed one', () => {
+    const refused = new AppError('AUTH_REFUSED', 'The server refused the key.')
+    const key = {
+      type: 'ed25519' as const,
+      bits: 256,
+      file: 'id_ed25519',
+      publicKey: 'ssh-ed25519 AAAA',
+      comment: '',
+      sha256: 'SHA256:current',
+      md5: 'MD5:00',
+      createdAt: NOW.toISOString(),
+      source: 'generated' as const,
+    }
+    const at = new Date(NOW.getTime() - 10 * 60_000).toISOString()
+    const causes = (settings: DistrictSettings) =>
+      (
+        explainAuthRefusal(refused, settings, NOW).extra?.['likelyCauses'] as {
+          cause: string
+        }[]
+      ).map((c) => c.cause)
+
+    const stale = district({
+      key,
+      keyShared: { at, route: 'email', sha256: 'SHA256:older' },
+    })
+    const installed = district({
+      key,
+      keyShared: { at, route: 'web', sha256: key.sha256, installedAt: at },
+    })
+
+    assert.equal(causes(stale)[0], 'not-shared')
+    assert.equal(causes(installed)[0], 'other-account')
   })
 
   it('takes time limits from the flag, then the context, then the district', () => {

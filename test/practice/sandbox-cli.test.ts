@@ -133,6 +133,12 @@ describe('the practice server, driven through the CLI', () => {
     }
   })
 
+  it('never schedules a practice district', async () => {
+    const scheduled = await cli('schedule', 'install', DOMAIN)
+    assert.equal(scheduled.code, 2, scheduled.stdout)
+    assert.equal(scheduled.json['code'], 'PRACTICE_NOT_SCHEDULED')
+  })
+
   it('refuses to point a practice district at the real server', async () => {
     const moved = await cli(
       'district',

@@ -5,7 +5,8 @@ import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { createContext } from '../../main/services/context'
 import { browserSkipReason, openWizard, type Wizard } from '../harness/browser'
-import { runCliProcess, tempDir } from '../harness/cli'
+import { PROJECT_ROOT, runCliProcess, tempDir } from '../harness/cli'
+import { installSchedule } from '../../main/services/schedule/service'
 
 // A domain no other test uses: this file edits the real crontab.
 const DOMAIN = 'schedule-cron-check.org'
@@ -118,6 +119,30 @@ describe(
         'utf8',
       )
       assert.match(history, /"code":"NO_EXPORT_FOLDER"/)
+    })
+
+    it('an install folder with an apostrophe, ampersand and non-ASCII letters runs too', async () => {
+      // The checkout seen through a hostile path: the same files, linked.
+      const app = path.join(root, 'opt', "O'Brien & Søn", 'App 100%')
+      fs.mkdirSync(app, { recursive: true })
+      for (const name of ['bin', 'dist', 'node_modules', 'package.json'])
+        fs.symlinkSync(path.join(PROJECT_ROOT, name), path.join(app, name))
+      const cliScript = path.join(app, 'bin', 'samegoal-ascender.mjs')
+
+      const view = await installSchedule(createContext(home), DOMAIN, {
+        linuxBackend: 'cron',
+        location: { nodePath: process.execPath, cliScript },
+      })
+      assert.equal(view.command.args[0], cliScript)
+      const { command } = cronCommand(crontab(['-l']).stdout)
+      assert.ok(command.includes("O'\\''Brien & Søn/App 100%"), command)
+
+      const run = spawnSync(
+        '/bin/sh',
+        ['-c', `cd / && /usr/bin/env -i /bin/sh -c "$0"`, command],
+        { cwd: '/', env: {}, encoding: 'utf8' },
+      )
+      assert.equal(run.status, 7, run.stderr)
     })
 
     it('show reports the last run from the history and the next run', async () => {

@@ -42,8 +42,10 @@ describe('the nightly run the scheduler starts', () => {
     await ctx.store.add(DOMAIN, {
       at: '02:00',
       host: 'sftp.example.org',
-      exportDir: path.join(root, 'missing exports'),
+      exportDir: path.join(root, 'exports'),
     })
+    // The folder exists but Ascender has not written tonight's file.
+    fs.mkdirSync(path.join(root, 'exports'))
   })
   after(() => fs.rmSync(root, { recursive: true, force: true }))
 
@@ -65,7 +67,7 @@ describe('the nightly run the scheduler starts', () => {
 
     assert.ok(lookups >= 1)
     assert.ok(error instanceof AppError)
-    assert.equal(error.code, 'NO_EXPORT_FOLDER')
+    assert.equal(error.code, 'NO_EXPORT_FILE')
     assert.equal(error.exitCode, 7)
   })
 
@@ -81,7 +83,22 @@ describe('the nightly run the scheduler starts', () => {
     }).catch((caught: unknown) => caught)
 
     assert.equal(lookups, 3)
+    assert.equal((error as AppError).code, 'NO_EXPORT_FILE')
+  })
+
+  it('does not wait for the network when there is no export folder', async () => {
+    await ctx.store.set(DOMAIN, { exportDir: path.join(root, 'gone') })
+    let lookups = 0
+    const error = await runNightly(ctx, DOMAIN, {
+      resolve: () => {
+        lookups++
+        return Promise.reject(new Error('getaddrinfo EAI_AGAIN'))
+      },
+    }).catch((caught: unknown) => caught)
+
+    assert.equal(lookups, 0)
     assert.equal((error as AppError).code, 'NO_EXPORT_FOLDER')
+    await ctx.store.set(DOMAIN, { exportDir: path.join(root, 'exports') })
   })
 
   it('a failed run tonight does not stop a retry', async () => {
@@ -89,7 +106,7 @@ describe('the nightly run the scheduler starts', () => {
     const outcome = await runNightly(ctx, DOMAIN, {
       resolve: async () => ({}),
     }).catch((caught: unknown) => caught)
-    assert.equal((outcome as AppError).code, 'NO_EXPORT_FOLDER')
+    assert.equal((outcome as AppError).code, 'NO_EXPORT_FILE')
   })
 
   it('skips when tonight\u2019s upload already succeeded, but not for last night\u2019s', async () => {
@@ -97,7 +114,7 @@ describe('the nightly run the scheduler starts', () => {
     const stillRuns = await runNightly(ctx, DOMAIN, {
       resolve: async () => ({}),
     }).catch((caught: unknown) => caught)
-    assert.equal((stillRuns as AppError).code, 'NO_EXPORT_FOLDER')
+    assert.equal((stillRuns as AppError).code, 'NO_EXPORT_FILE')
 
     const tonight = record(new Date(2026, 11, 3, 2, 5), 'success')
     await appendRun(ctx.layout, tonight)

@@ -163,6 +163,22 @@ describe('Task Scheduler through a schtasks stand-in', () => {
     const view = await showSchedule(ctx, DOMAIN, options)
     assert.match(view.lastResult ?? '', /logon type not granted/)
     assert.ok(view.warnings.some((w) => w.includes('Log on as a batch job')))
+
+    const interactive = QUERY.replace('LAST_RESULT', '0').replace(
+      'Interactive/Background',
+      'Interactive only',
+    )
+    fs.writeFileSync(tools.file('query.txt'), interactive)
+    const onlyLoggedOn = await showSchedule(ctx, DOMAIN, options)
+    assert.ok(
+      onlyLoggedOn.warnings.some((w) =>
+        w.includes('only while the user is logged on'),
+      ),
+    )
+    fs.writeFileSync(
+      tools.file('query.txt'),
+      QUERY.replace('LAST_RESULT', '2147943785'),
+    )
   })
 
   it('notices a task whose program no longer exists and offers repair', async () => {
@@ -172,6 +188,31 @@ describe('Task Scheduler through a schtasks stand-in', () => {
     assert.equal(view.needsRepair, true)
     assert.ok(view.warnings.some((w) => w.includes('no longer exists')))
     existing.add(WIN_EXE)
+  })
+
+  it('refuses to schedule a key that needs a passphrase, before calling schtasks', async () => {
+    const calls = tools.calls('schtasks').length
+    await ctx.store.update(DOMAIN, (d) => ({
+      ...d,
+      key: {
+        type: 'ed25519',
+        bits: 256,
+        file: 'keys/id_ed25519',
+        publicKey: 'ssh-ed25519 AAAA test',
+        comment: 'test',
+        sha256: 'SHA256:x',
+        md5: 'MD5:x',
+        createdAt: new Date().toISOString(),
+        source: 'imported',
+        encrypted: true,
+      },
+    }))
+    await rejectsWith(
+      installSchedule(ctx, DOMAIN, options),
+      'KEY_NOT_UNATTENDED',
+    )
+    assert.equal(tools.calls('schtasks').length, calls)
+    await ctx.store.update(DOMAIN, ({ key: _key, ...rest }) => rest)
   })
 
   it('removes the task, and says when there was none', async () => {

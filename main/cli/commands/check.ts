@@ -91,11 +91,8 @@ export function registerCheckCommand(
           ...(flags.trustHostKey ? { fingerprint: flags.trustHostKey } : {}),
           firstUse: flags.trustOnFirstUse === true,
         }
-        const phases: CheckPhase[] = []
-        const check = {
-          timeouts: timeoutFlags(flags),
-          onPhase: (p: CheckPhase) => phases.push(p),
-        }
+        const check = { timeouts: timeoutFlags(flags) }
+        const wait = waitFlags(flags)
         const at = ctx.now().toISOString()
 
         let report: CheckReport
@@ -107,7 +104,7 @@ export function registerCheckCommand(
                   trust,
                   check,
                   onTick: tickPrinter(io),
-                  ...waitFlags(flags),
+                  ...wait,
                 })
         } catch (error) {
           if (flags.report)

@@ -1,4 +1,5 @@
 import dns from 'node:dns/promises'
+import fs from 'node:fs'
 import net from 'node:net'
 import pRetry from 'p-retry'
 import type { UploadResult } from '../../../shared/reports'
@@ -51,7 +52,11 @@ export async function runNightly(
     return { kind: 'skipped', previous, slot: slot.toISOString() }
   }
 
-  const waitMs = options.networkWaitMs ?? DEFAULT_NETWORK_WAIT_MS
+  // Without an export folder the run fails at once; waiting helps nothing.
+  const hasExports = district.exportDir && fs.existsSync(district.exportDir)
+  const waitMs = hasExports
+    ? (options.networkWaitMs ?? DEFAULT_NETWORK_WAIT_MS)
+    : 0
   const up = await waitForNetwork(
     district.host,
     waitMs,
@@ -75,7 +80,7 @@ async function waitForNetwork(
   waitMs: number,
   resolve: (host: string) => Promise<unknown>,
 ): Promise<boolean> {
-  if (net.isIP(host) !== 0) return true
+  if (net.isIP(host) !== 0 || waitMs <= 0) return true
 
   try {
     await pRetry(() => resolve(host), {

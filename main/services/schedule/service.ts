@@ -7,6 +7,7 @@ import type {
 } from '../../../shared/schedule'
 import type { DistrictSettings } from '../../../shared/settings-schema'
 import type { ServiceContext } from '../context'
+import { isKeyUsableUnattended } from '../keys'
 import { lastRun } from '../run-history'
 import {
   currentAppLocation,
@@ -24,6 +25,7 @@ import {
   schedulerFor,
   type SchedulerChoice,
 } from './scheduler-for'
+import { assertNotPractice } from '../../practice/practice-guard'
 
 /**
  * The schedule service: renders, registers, reads back and removes a
@@ -130,6 +132,7 @@ export async function installSchedule(
   options: ScheduleOptions = {},
 ): Promise<ScheduleView> {
   const { district, spec, scheduler } = await prepare(ctx, domain, options)
+  assertNotPractice(district)
   refuseUnattendedProblems(district)
 
   const other = await otherLinuxScheduler(options, scheduler)
@@ -198,7 +201,9 @@ async function view(
   const programMissing = program !== undefined && !exists(program)
   const differs =
     task !== undefined &&
-    (program !== spec.command.program ||
+    // A registration read back without its program (another display
+    // language on Windows) is not called different for that alone.
+    ((program !== undefined && program !== spec.command.program) ||
       (task.at !== undefined && task.at !== spec.at))
   const run = task ? await lastRun(ctx.layout, spec.domain) : undefined
   const repair = programMissing
@@ -238,10 +243,8 @@ async function view(
 }
 
 function refuseUnattendedProblems(district: DistrictSettings): void {
-  // TODO: call isKeyUsableUnattended from the keys service once it exists;
-  // until then a key record marked encrypted is refused here directly.
-  const key = district.key as { encrypted?: boolean } | undefined
-  if (key?.encrypted !== true) return
+  // No key yet is only a warning; a key with a passphrase cannot work.
+  if (!district.key || isKeyUsableUnattended(district)) return
 
   throw new AppError(
     'KEY_NOT_UNATTENDED',

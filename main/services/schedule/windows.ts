@@ -131,6 +131,10 @@ function taskFromList(stdout: string): RegisteredTask {
 
   const described = lastResult ? describeLastResult(lastResult) : undefined
   if (described?.warning) warnings.push(described.warning)
+  if (/^interactive only$/i.test(fields.get('Logon Mode') ?? ''))
+    warnings.push(
+      'The task runs only while the user is logged on. Install the schedule again so it runs whether or not anyone is logged on.',
+    )
   if (state?.toLowerCase() === 'disabled')
     warnings.push('The task is disabled in Task Scheduler; it will not run.')
 
