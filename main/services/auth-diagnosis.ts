@@ -53,11 +53,10 @@ export function explainAuthRefusal(
 ): AppError {
   const window = keySyncWindow(district, now)
   const causes = rankCauses(district, window)
-  const list = causes.map((c, i) => `${i + 1}. ${c.text}`).join(' ')
 
   return new AppError(
     'AUTH_REFUSED',
-    `${error.message} The server does not say why. Most likely: ${list}`,
+    `${error.message} The server does not say why; most likely: ${causes[0]?.text ?? ''}`,
     {
       ...(error.details ? { details: error.details } : {}),
       extra: {

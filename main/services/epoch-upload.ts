@@ -110,10 +110,11 @@ async function createEpoch(
   now: Date,
   log: Logger,
 ): Promise<string> {
-  const taken = [
-    ...(await listUpload(remote)),
-    ...(await listRemote(remote, PROCESSED_DIR).catch(() => [])),
-  ]
+  const [pending, processed] = await Promise.all([
+    listUpload(remote),
+    listRemote(remote, PROCESSED_DIR).catch(() => []),
+  ])
+  const taken = [...pending, ...processed]
 
   for (let i = 0; i < NEW_NAME_TRIES; i++) {
     const epoch = nextEpochName(now, taken)

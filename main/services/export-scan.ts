@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer'
 import fs from 'node:fs'
 import { AppError } from '../../shared/errors'
 
@@ -54,8 +55,8 @@ export function delimiterName(delimiter: string): string {
 }
 
 class RecordScanner {
-  private readonly utf8 = new TextDecoder('utf-8', { fatal: true })
   private isUtf8 = true
+  private carry: Buffer = Buffer.alloc(0)
   private started = false
   private delimiter = -1
   private expected = 0
@@ -76,7 +77,7 @@ class RecordScanner {
   constructor(private readonly name: string) {}
 
   push(chunk: Buffer): void {
-    this.checkEncoding(chunk, true)
+    this.checkEncoding(chunk, false)
     if (this.delimiter >= 0) return this.scan(chunk)
 
     // Collect the first line before choosing the separator.
@@ -88,7 +89,7 @@ class RecordScanner {
   }
 
   finish(): ScanResult {
-    this.checkEncoding(Buffer.alloc(0), false)
+    this.checkEncoding(Buffer.alloc(0), true)
     if (this.delimiter < 0) this.begin(Buffer.concat(this.head))
     if (this.lineHasText) this.endLine()
 
@@ -127,44 +128,56 @@ class RecordScanner {
     this.scan(head.subarray(start))
   }
 
+  // The hot loop of a 500 MB scan: state lives in locals and is written
+  // back once per chunk, which keeps it several times faster.
   private scan(chunk: Buffer): void {
+    if (chunk.includes(0)) this.refuse('it holds binary data (zero bytes)')
+
     const delimiter = this.delimiter
+    let { inQuotes, fields, fieldStart, lineHasText, line, lines, controls } =
+      this
+    let expected = this.expected
 
     for (let i = 0; i < chunk.length; i++) {
       const byte = chunk[i] as number
-      if (this.inQuotes) {
-        if (byte === 0x22) this.inQuotes = false
-        else if (byte === 0x0a) this.line++
-        continue
-      }
-      if (byte === 0x0a) {
-        this.endLine()
-        continue
-      }
-      if (byte === delimiter) {
-        this.fields++
-        this.fieldStart = true
-        this.lineHasText = true
-        continue
-      }
-      if (byte === 0x22 && this.fieldStart) this.inQuotes = true
-      else if (byte === 0) this.refuse('it holds binary data (zero bytes)')
-      else if (byte < 0x20 && byte !== 0x0d && byte !== 0x09) this.controls++
-      if (byte !== 0x0d) {
-        this.fieldStart = false
-        this.lineHasText = true
+      if (inQuotes) {
+        if (byte === 0x22) inQuotes = false
+        else if (byte === 0x0a) line++
+      } else if (byte === 0x0a) {
+        if (lineHasText) {
+          lines++
+          if (expected === 0) expected = fields
+          else if (fields !== expected) this.badLine(line)
+        }
+        line++
+        fields = 1
+        lineHasText = false
+        fieldStart = true
+      } else if (byte === delimiter) {
+        fields++
+        fieldStart = true
+        lineHasText = true
+      } else if (byte !== 0x0d) {
+        if (byte === 0x22 && fieldStart) inQuotes = true
+        else if (byte < 0x20 && byte !== 0x09) controls++
+        fieldStart = false
+        lineHasText = true
       }
     }
+    Object.assign(this, { inQuotes, fields, fieldStart, lineHasText })
+    Object.assign(this, { line, lines, controls, expected })
+  }
+
+  private badLine(line: number): void {
+    this.badCount++
+    if (this.bad.length < BAD_LINES_SHOWN) this.bad.push(line)
   }
 
   private endLine(): void {
     if (this.lineHasText) {
       this.lines++
       if (this.expected === 0) this.expected = this.fields
-      else if (this.fields !== this.expected) {
-        this.badCount++
-        if (this.bad.length < BAD_LINES_SHOWN) this.bad.push(this.line)
-      }
+      else if (this.fields !== this.expected) this.badLine(this.line)
     }
     this.line++
     this.fields = 1
@@ -172,15 +185,17 @@ class RecordScanner {
     this.fieldStart = true
   }
 
-  private checkEncoding(chunk: Buffer, stream: boolean): void {
+  // A character split across two chunks is carried into the next one.
+  // Anything that is not UTF-8 is Windows-1252, which gives every byte a
+  // meaning, so the file stays text either way.
+  private checkEncoding(chunk: Buffer, final: boolean): void {
     if (!this.isUtf8) return
 
-    try {
-      this.utf8.decode(chunk, { stream })
-    } catch {
-      // Not UTF-8: Windows-1252 gives every byte a meaning, so it stays text.
-      this.isUtf8 = false
-    }
+    const data =
+      this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk
+    const cut = final ? data.length : completeUpTo(data)
+    this.carry = Buffer.from(data.subarray(cut))
+    if (!isUtf8(data.subarray(0, cut))) this.isUtf8 = false
   }
 
   private refuseUneven(): never {
@@ -203,6 +218,19 @@ class RecordScanner {
       { extra: { ...extra, ...started } },
     )
   }
+}
+
+// Where the last complete UTF-8 character ends: an unfinished sequence
+// of at most three bytes at the very end is left for the next chunk.
+function completeUpTo(data: Buffer): number {
+  for (let back = 1; back <= Math.min(3, data.length); back++) {
+    const byte = data[data.length - back] as number
+    if ((byte & 0xc0) === 0x80) continue
+
+    const needs = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1
+    return needs > back ? data.length - back : data.length
+  }
+  return data.length
 }
 
 // The separator is the candidate that appears most often in the first line;

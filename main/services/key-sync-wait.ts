@@ -153,11 +153,14 @@ function expired(
   last: AppError | undefined,
 ): AppError {
   const fingerprint = district.key?.sha256 ?? '(no key recorded)'
-  const minutes = Math.max(1, Math.round(windowMs / 60_000))
+  const waited =
+    windowMs < 60_000
+      ? `${Math.round(windowMs / 1000)} s`
+      : `${Math.round(windowMs / 60_000)} minute(s)`
 
   return new AppError(
     'KEY_WAIT_EXPIRED',
-    `The key for ${district.domain} was still refused after ${minutes} minute(s) of trying (${attempts} attempts). Email SameGoal (tier2help@samegoal.com) with the .pub file attached and this fingerprint: ${fingerprint}.`,
+    `The key for ${district.domain} was still refused after ${waited} of trying (${attempts} attempts). Email SameGoal (tier2help@samegoal.com) with the .pub file attached and this fingerprint: ${fingerprint}.`,
     {
       ...(last?.details ? { details: last.details } : {}),
       extra: {

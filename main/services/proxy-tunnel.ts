@@ -90,6 +90,7 @@ async function socksConnect(
       command: 'connect',
       timeout: timeoutMs,
     })
+    socket.setTimeout(0)
     return socket
   } catch (error) {
     throw proxyError(proxy, host, port, error)
@@ -130,6 +131,8 @@ function httpConnect(
       }
       // Bytes the proxy sent after its reply already belong to the server.
       if (head.length > 0) socket.unshift(head)
+      // The set-up time limit must not linger on the tunnel's idle periods.
+      socket.setTimeout(0)
       resolve(socket)
     })
     request.once('timeout', () => {

@@ -3,6 +3,7 @@ import type { SFTPWrapper } from 'ssh2'
 import { AppError } from '../../shared/errors'
 import type { TransferReport } from '../../shared/upload-reports'
 import type { Logger } from './logger'
+import { openChannelPool, type ChannelPool } from './sftp-channels'
 import {
   closeRemote,
   isServerStatus,
@@ -28,20 +29,18 @@ export interface TransferOptions {
   readonly log: Logger
   readonly signal?: AbortSignal
   readonly onProgress?: (bytesSent: number) => void
+  /** Channels opened ahead of time, while the epoch folder was made. */
+  readonly pool?: ChannelPool
 }
 
 interface Plan {
-  readonly channels: number
+  readonly channels: readonly SFTPWrapper[]
   readonly inFlight: number
 }
 
 // ssh2 sets this from OpenSSH's limits@openssh.com reply (261120 bytes);
 // other servers get ssh2's safe default.
 const FALLBACK_CHUNK = 32 * 1024
-
-// One channel keeps at most the server's window in flight (2 MiB on
-// OpenSSH), so another channel pays off once the file is larger than that.
-const CHANNEL_SHARE_BYTES = 2 * 1024 * 1024
 
 /** Uploads the file, sequentially again if the server refuses parallel writes. */
 export async function transferFile(
@@ -52,39 +51,32 @@ export async function transferFile(
   options: TransferOptions,
 ): Promise<TransferReport> {
   const chunk = maxWriteLength(remote.sftp)
-  const fitting = Math.ceil(bytes / CHANNEL_SHARE_BYTES)
-  const parallel: Plan = {
-    channels: Math.max(1, Math.min(options.channels, fitting)),
-    inFlight: options.concurrency,
-  }
+  const own = options.pool
+    ? undefined
+    : openChannelPool(remote, bytes, options.channels, options.log)
+  const pool = (options.pool ?? own) as ChannelPool
+  const send = (plan: Plan): Promise<TransferReport> =>
+    sendWithPlan(localPath, bytes, remotePath, plan, chunk, options)
 
   try {
-    return await sendWithPlan(
-      remote,
-      localPath,
-      bytes,
-      remotePath,
-      parallel,
-      chunk,
-      options,
-    )
-  } catch (error) {
-    if (!isServerStatus(error) || parallel.inFlight === 1) throw error
+    if (options.concurrency === 1) {
+      return await send({ channels: [remote.sftp], inFlight: 1 })
+    }
+    try {
+      const channels = await pool.ready
+      return await send({ channels, inFlight: options.concurrency })
+    } catch (error) {
+      if (!isServerStatus(error)) throw error
 
-    options.log.warn(
-      { reason: String(error), step: 'transfer' },
-      'the server refused parallel writes; sending again sequentially',
-    )
-    await removeRemote(remote, remotePath)
-    return sendWithPlan(
-      remote,
-      localPath,
-      bytes,
-      remotePath,
-      { channels: 1, inFlight: 1 },
-      chunk,
-      options,
-    )
+      options.log.warn(
+        { reason: String(error), step: 'transfer' },
+        'the server refused parallel writes; sending again sequentially',
+      )
+      await removeRemote(remote, remotePath)
+      return await send({ channels: [remote.sftp], inFlight: 1 })
+    }
+  } finally {
+    own?.close()
   }
 }
 
@@ -94,7 +86,6 @@ function maxWriteLength(sftp: SFTPWrapper): number {
 }
 
 async function sendWithPlan(
-  remote: Remote,
   localPath: string,
   bytes: number,
   remotePath: string,
@@ -102,7 +93,7 @@ async function sendWithPlan(
   chunk: number,
   options: TransferOptions,
 ): Promise<TransferReport> {
-  const channels = await openChannels(remote, plan.channels, options.log)
+  const channels = [...plan.channels]
   const mode = plan.inFlight > 1 ? 'parallel' : 'sequential'
   const report = {
     mode,
@@ -126,45 +117,7 @@ async function sendWithPlan(
     return report
   } finally {
     await local.close()
-    for (const extra of channels.slice(1)) extra.end()
   }
-}
-
-// The connection's first channel plus as many more as the server grants;
-// a server with a low session limit simply gets fewer.
-async function openChannels(
-  remote: Remote,
-  wanted: number,
-  log: Logger,
-): Promise<SFTPWrapper[]> {
-  const channels = [remote.sftp]
-
-  while (channels.length < wanted) {
-    const extra = await openChannel(remote).catch((error: unknown) => {
-      log.info(
-        { granted: channels.length, wanted, reason: String(error) },
-        'fewer SFTP channels granted',
-      )
-      return undefined
-    })
-    if (!extra) break
-    channels.push(extra)
-  }
-  return channels
-}
-
-function openChannel(remote: Remote): Promise<SFTPWrapper> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error('no answer to a new SFTP channel')),
-      remote.timeoutMs,
-    )
-    remote.client.sftp((error, sftp) => {
-      clearTimeout(timer)
-      if (error) reject(error)
-      else resolve(sftp)
-    })
-  })
 }
 
 interface Shared {

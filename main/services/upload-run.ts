@@ -17,6 +17,7 @@ import { acquireLock } from './file-lock'
 import { openRunLogger, type Logger } from './logger'
 import { runPreExport } from './pre-export'
 import { remoteOf } from './remote-ops'
+import { openChannelPool } from './sftp-channels'
 import { appendRun } from './run-history'
 import { withRetries } from './run-retry'
 import { runSettings, type ResolvedRunSettings } from './run-settings'
@@ -206,7 +207,9 @@ async function sendWithRetries(
       )
       const started = performance.now()
       const remote = remoteOf(session.sftp, settings.stallMs)
+      const pool = openChannelPool(remote, file.bytes, settings.channels, log)
       const transfer = {
+        pool,
         channels: settings.channels,
         concurrency: settings.concurrency,
         stallMs: settings.stallMs,
@@ -230,6 +233,7 @@ async function sendWithRetries(
         throw error
       } finally {
         // Closing after a verified upload and COMPLETE never fails the run.
+        pool.close()
         await session.close()
       }
     },

@@ -67,28 +67,44 @@ export async function verifyRemote(
   file: ExportFile,
   remotePath: string,
 ): Promise<string | undefined> {
-  const stat = await statRemote(remote, remotePath)
-  if (!stat) return `the server holds no file at ${remotePath}`
-  if (stat.size !== file.bytes) {
-    return `the server holds ${stat.size} bytes; ${file.bytes} were sent`
-  }
-
-  const local = await fs.open(file.path, 'r')
-  const handle = await openRemote(remote, remotePath, 'r')
+  const [stat, handle] = await Promise.all([
+    statRemote(remote, remotePath),
+    openRemote(remote, remotePath, 'r').catch(() => undefined),
+  ])
   try {
-    for (const offset of sampleOffsets(file.bytes)) {
-      const length = Math.min(SAMPLE_BYTES, file.bytes - offset)
-      const mine = Buffer.alloc(length)
-      await local.read(mine, 0, length, offset)
-      const theirs = await readFully(remote, handle, length, offset)
-      if (!mine.equals(theirs)) {
-        return `the server's copy differs from the local file near byte ${offset}`
-      }
+    if (!stat || !handle) return `the server holds no file at ${remotePath}`
+    if (stat.size !== file.bytes) {
+      return `the server holds ${stat.size} bytes; ${file.bytes} were sent`
     }
-    return undefined
+    return await compareSamples(remote, handle, file)
+  } finally {
+    if (handle) await closeRemote(remote, handle).catch(() => undefined)
+  }
+}
+
+// All samples are read at once: on a long link that is one round trip.
+async function compareSamples(
+  remote: Remote,
+  handle: Buffer,
+  file: ExportFile,
+): Promise<string | undefined> {
+  const local = await fs.open(file.path, 'r')
+  try {
+    const differs = await Promise.all(
+      sampleOffsets(file.bytes).map(async (offset) => {
+        const length = Math.min(SAMPLE_BYTES, file.bytes - offset)
+        const mine = Buffer.alloc(length)
+        await local.read(mine, 0, length, offset)
+        const theirs = await readFully(remote, handle, length, offset)
+        return mine.equals(theirs) ? undefined : offset
+      }),
+    )
+    const first = differs.find((offset) => offset !== undefined)
+    return first === undefined
+      ? undefined
+      : `the server's copy differs from the local file near byte ${first}`
   } finally {
     await local.close()
-    await closeRemote(remote, handle).catch(() => undefined)
   }
 }
 

@@ -140,7 +140,11 @@ export function ConnectStep({ district, onChanged, onNext }: StepProps) {
       {!busy && error ? <ErrorBox error={error} /> : null}
       {!busy && error ? <LikelyCauses error={error} /> : null}
       {offerWait ? (
-        <button type="button" onClick={() => void wait.run()}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void wait.run()}
+        >
           Keep trying until the key works
         </button>
       ) : null}

@@ -71,6 +71,7 @@ describe(
         .getByText(/up to 60 minutes/)
         .first()
         .waitFor()
+      await wizard.screenshot('connect-key-refused')
       await panel
         .getByRole('button', { name: 'Keep trying until the key works' })
         .click()

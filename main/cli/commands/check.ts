@@ -153,6 +153,9 @@ function printFailedPhases(io: Io | undefined, error: unknown): void {
   const failed = error.extra?.['failedPhase'] as CheckPhase | undefined
   const lines = passed.map((p) => `ok   ${PHASE_TEXT[p]}`)
   if (failed) lines.push(`FAIL ${FAILED_TEXT[failed]}: ${error.code}`)
+  const causes = (error.extra?.['likelyCauses'] ?? []) as { text: string }[]
+  if (causes.length > 0) lines.push('Likely causes, most likely first:')
+  causes.forEach((c, i) => lines.push(`  ${i + 1}. ${c.text}`))
   if (lines.length > 0) io.stderr(`${lines.join('\n')}\n`)
 }
 
@@ -163,9 +166,12 @@ function tickPrinter(io: Io | undefined): (tick: KeyWaitTick) => void {
   return (tick) => {
     if (!io || tick.attempt === printed) return
     printed = tick.attempt
-    const minutes = Math.ceil(tick.secondsLeft / 60)
+    const left =
+      tick.secondsLeft < 60
+        ? `${tick.secondsLeft} s`
+        : `about ${Math.ceil(tick.secondsLeft / 60)} min`
     io.stderr(
-      `Key refused (attempt ${tick.attempt}, ${tick.lastCode}). Trying again in ${tick.secondsToNext} s; giving up in about ${minutes} min.\n`,
+      `Key refused (attempt ${tick.attempt}, ${tick.lastCode}). Trying again in ${tick.secondsToNext} s; giving up in ${left}.\n`,
     )
   }
 }
