@@ -2,37 +2,41 @@
 // the same put to the same loopback OpenSSH test server, on loopback and
 // through a latency-adding proxy. Usage: npm run bench [-- --quick]
 // (--quick: 10 MB only). Needs root and openssh-server, as the tests do.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { sampleExportText } from '../main/processor/sample-export'
 import { readPrivateKey } from '../main/services/keys'
-import { runUpload } from '../main/services/upload-run'
 import { startFaultProxy } from '../test/harness/fault-proxy'
 import { sshdAvailable, startSshd } from '../test/harness/openssh-server'
 import { makeDistrict } from '../test/upload/upload-setup'
 
 const DOMAIN = 'benchisd.org'
 const MB = 1024 * 1024
-const SCRIPT = fileURLToPath(import.meta.url)
+const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
+const CLI = path.join(ROOT, 'bin', 'samegoal-ascender.mjs')
 
 interface Measured {
+  /** From process start to exit. */
   readonly seconds: number
+  /** The run itself, as the product reports it: checks to COMPLETE. */
+  readonly runSeconds?: number
   readonly peakRssMb: number
 }
 
-if (process.argv[2] === '--worker') {
-  await worker(process.argv[3] as string, process.argv[4] as string)
-} else {
-  await main(process.argv.includes('--quick'))
-}
+await main(process.argv.includes('--quick'))
 
 async function main(quick: boolean): Promise<void> {
   if (!sshdAvailable()) throw new Error('needs root and /usr/sbin/sshd')
+  const built = spawnSync(process.execPath, ['scripts/ensure-built.mjs'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  })
+  if (built.status !== 0) throw new Error('the build failed')
 
   const sizes = quick ? [10] : [10, 100, 500]
   const links = [
@@ -60,10 +64,12 @@ async function main(quick: boolean): Promise<void> {
       await district.ctx.store.get(DOMAIN),
     )
     fs.writeFileSync(keyFile, key, { mode: 0o600 })
+    const rssHook = writeRssHook(work)
 
     console.log(
-      'size    link        product MB/s  sftp -b MB/s  ratio  product peak RSS',
+      'size    link        product run  product process  sftp -b   ratio run / process  peak RSS',
     )
+    console.log('                    MB/s         MB/s             MB/s')
     for (const size of sizes) {
       const file = writeExport(work, size)
       for (const link of links) {
@@ -76,22 +82,27 @@ async function main(quick: boolean): Promise<void> {
           port: proxy.port,
         }))
 
-        const ours = await measureProduct(district.home, file)
+        const ours = await measureProduct(district.home, file, rssHook)
         clear(uploadDir)
         const theirs = await measureSftp(keyFile, proxy.port, file)
         clear(uploadDir)
         await proxy.close()
 
         const bytes = fs.statSync(file).size
-        const rate = (m: Measured): number => bytes / MB / m.seconds
+        const rate = (seconds: number): number => bytes / MB / seconds
+        const run = rate(ours.runSeconds ?? ours.seconds)
+        const whole = rate(ours.seconds)
+        const sftp = rate(theirs.seconds)
         console.log(
           [
             `${size} MB`.padEnd(7),
             link.name.padEnd(11),
-            rate(ours).toFixed(1).padStart(12),
-            rate(theirs).toFixed(1).padStart(13),
-            (rate(ours) / rate(theirs)).toFixed(2).padStart(6),
-            `${ours.peakRssMb.toFixed(0)} MB`.padStart(17),
+            run.toFixed(1).padStart(11),
+            whole.toFixed(1).padStart(16),
+            sftp.toFixed(1).padStart(9),
+            (run / sftp).toFixed(2).padStart(7),
+            (whole / sftp).toFixed(2).padStart(9),
+            `${ours.peakRssMb.toFixed(0)} MB`.padStart(12),
           ].join(' '),
         )
       }
@@ -104,34 +115,58 @@ async function main(quick: boolean): Promise<void> {
   }
 }
 
-// The product's whole run in a process of its own, so its peak memory is
-// its own: checks, connect, parallel upload, verification, COMPLETE.
-function measureProduct(home: string, file: string): Promise<Measured> {
+// The product's own command line, exactly as the scheduler starts it,
+// timed from start to exit like sftp; a preloaded hook reports the
+// process's peak memory as it exits.
+function measureProduct(
+  home: string,
+  file: string,
+  rssHook: string,
+): Promise<Measured> {
+  const rssFile = `${rssHook}.out`
+  const args = [
+    ['--import', pathToFileURL(rssHook).href, CLI, '--home', home],
+    ['upload', DOMAIN, '--file', file, '--allow-stale', '--allow-drop'],
+    ['--json'],
+  ].flat()
+  const started = performance.now()
+
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', SCRIPT, '--worker', home, file],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    )
+    const child = spawn(process.execPath, args, {
+      env: { ...process.env, SG_BENCH_RSS: rssFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let out = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    let errors = ''
+    child.stderr.on('data', (d: Buffer) => (errors += d.toString()))
     child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`upload worker failed: ${out}`))
-      resolve(JSON.parse(out) as Measured)
+      const seconds = (performance.now() - started) / 1000
+      if (code !== 0) return reject(new Error(`upload failed: ${out}${errors}`))
+      const runMs = Number(
+        (JSON.parse(out) as { durationMs: number }).durationMs,
+      )
+      resolve({
+        seconds,
+        runSeconds: runMs / 1000,
+        peakRssMb: Number(fs.readFileSync(rssFile, 'utf8')),
+      })
     })
   })
 }
 
-async function worker(home: string, file: string): Promise<void> {
-  const { createContext } = await import('../main/services/context')
-  const ctx = createContext(home)
-  const started = performance.now()
-  await runUpload(ctx, DOMAIN, { file, allowStale: true, allowDrop: true })
-  const seconds = (performance.now() - started) / 1000
-  const peakRssMb = process.resourceUsage().maxRSS / 1024
-
-  process.stdout.write(JSON.stringify({ seconds, peakRssMb }))
-  process.exit(0)
+function writeRssHook(dir: string): string {
+  const hook = path.join(dir, 'rss-hook.mjs')
+  fs.writeFileSync(
+    hook,
+    [
+      "import fs from 'node:fs'",
+      "process.on('exit', () => fs.writeFileSync(process.env.SG_BENCH_RSS,",
+      '  String(process.resourceUsage().maxRSS / 1024)))',
+      '',
+    ].join('\n'),
+  )
+  return hook
 }
 
 // OpenSSH's client with its defaults, timed from start to exit. Never

@@ -140,7 +140,11 @@ class RecordScanner {
 
     for (let i = 0; i < chunk.length; i++) {
       const byte = chunk[i] as number
-      if (inQuotes) {
+      if (byte > 0x22 && byte !== delimiter && !inQuotes) {
+        // Most bytes: ordinary text.
+        fieldStart = false
+        lineHasText = true
+      } else if (inQuotes) {
         if (byte === 0x22) inQuotes = false
         else if (byte === 0x0a) line++
       } else if (byte === 0x0a) {

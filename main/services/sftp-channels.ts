@@ -1,6 +1,8 @@
 import type { SFTPWrapper } from 'ssh2'
 import type { Logger } from './logger'
-import type { Remote } from './remote-ops'
+import { performance } from 'node:perf_hooks'
+import { UPLOAD_DIR } from './remote-folders'
+import { statRemote, type Remote } from './remote-ops'
 
 /**
  * Extra SFTP channels on the run's one SSH connection. Each channel has
@@ -17,8 +19,29 @@ export interface ChannelPool {
   close(): void
 }
 
-// Another channel pays off once the file is larger than one window.
+// Another channel pays off once the file is larger than one window, and
+// once the link is long enough that one window no longer fills it: about
+// one channel per 15 ms of round trip. On a LAN one channel is fastest.
 const CHANNEL_SHARE_BYTES = 2 * 1024 * 1024
+const MS_PER_CHANNEL = 15
+
+/** How many channels suit this link, from one timed request. */
+export async function channelsForLink(
+  remote: Remote,
+  wanted: number,
+  log: Logger,
+): Promise<number> {
+  const started = performance.now()
+  await statRemote(remote, UPLOAD_DIR)
+  const roundTripMs = performance.now() - started
+  const channels = Math.max(
+    1,
+    Math.min(wanted, Math.ceil(roundTripMs / MS_PER_CHANNEL)),
+  )
+
+  log.info({ roundTripMs: Math.round(roundTripMs), channels }, 'link measured')
+  return channels
+}
 
 /** Starts opening the channels a file of this size is worth, all at once. */
 export function openChannelPool(

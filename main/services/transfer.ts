@@ -64,7 +64,7 @@ export async function transferFile(
     }
     try {
       const channels = await pool.ready
-      return await send({ channels, inFlight: options.concurrency })
+      return await send({ channels, inFlight: lanes(options, channels) })
     } catch (error) {
       if (!isServerStatus(error)) throw error
 
@@ -78,6 +78,13 @@ export async function transferFile(
   } finally {
     own?.close()
   }
+}
+
+// Writes in flight per channel. One channel may queue about two windows'
+// worth; more than that only sits in memory, so with several channels each
+// gets its share, never fewer than eight.
+function lanes(options: TransferOptions, channels: SFTPWrapper[]): number {
+  return Math.max(8, Math.ceil(options.concurrency / channels.length))
 }
 
 function maxWriteLength(sftp: SFTPWrapper): number {

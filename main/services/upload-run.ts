@@ -17,7 +17,7 @@ import { acquireLock } from './file-lock'
 import { openRunLogger, type Logger } from './logger'
 import { runPreExport } from './pre-export'
 import { remoteOf } from './remote-ops'
-import { openChannelPool } from './sftp-channels'
+import { channelsForLink, openChannelPool } from './sftp-channels'
 import { appendRun } from './run-history'
 import { withRetries } from './run-retry'
 import { runSettings, type ResolvedRunSettings } from './run-settings'
@@ -207,7 +207,8 @@ async function sendWithRetries(
       )
       const started = performance.now()
       const remote = remoteOf(session.sftp, settings.stallMs)
-      const pool = openChannelPool(remote, file.bytes, settings.channels, log)
+      const channels = await channelsForLink(remote, settings.channels, log)
+      const pool = openChannelPool(remote, file.bytes, channels, log)
       const transfer = {
         pool,
         channels: settings.channels,
