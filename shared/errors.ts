@@ -70,7 +70,7 @@ export const errorCatalog = {
     exitCode: E.InvalidInput,
     title: 'A settings file could not be read',
     whatToDo:
-      'The file named in the message is damaged. Restore it from a backup, or remove the district and add it again.',
+      'The file named in the message is damaged. Correct it or restore it from a backup; for a district\u2019s district.json you can also remove the district and add it again.',
   },
   NO_KEY: {
     exitCode: E.InvalidInput,
@@ -410,6 +410,12 @@ export const errorCatalog = {
     title: 'The practice server’s port is taken',
     whatToDo:
       'Another program already listens on that port. Start the practice server with another --port (or --port 0 for any free one).',
+  },
+  PATH_UNUSABLE: {
+    exitCode: E.InvalidInput,
+    title: 'A file or folder could not be used',
+    whatToDo:
+      'Check the path named in the message: a folder must be a folder, its parent must exist, and this account must be allowed to write there (not read-only, disk not full). Or choose another path, for example with --home.',
   },
 } as const satisfies Record<string, ErrorText>
 

@@ -1,8 +1,8 @@
 import { Command, CommanderError } from 'commander'
 import { AppError } from '../../shared/errors'
+import { pathErrorFrom } from '../../shared/fs-errors'
 import { createContext, type ServiceContext } from '../services/context'
 import { resolveHome } from '../services/home'
-import { openDailyLogger } from '../services/logger'
 import { registerCheckCommand } from './commands/check'
 import { registerDistrictCommands } from './commands/district'
 import { registerDistrictBundleCommands } from './commands/district-bundle'
@@ -13,6 +13,7 @@ import { registerSandboxCommands } from './commands/sandbox'
 import { registerStatusCommand } from './commands/status'
 import { registerUploadCommand } from './commands/upload'
 import { extractGlobalFlags } from './global-flags'
+import { openHomeLogger } from './home-logger'
 import { printError, printResult, type CommandOutput, type Io } from './output'
 
 /** What command actions share: the lazily built service context and a runner. */
@@ -54,7 +55,7 @@ export async function runCli(
     ctx: () => {
       if (!context) {
         const home = resolveHome(flags.home, options.env ?? process.env)
-        const log = openDailyLogger(`${home}/logs`)
+        const log = openHomeLogger(home, io)
         context = createContext(home, { log, ...options.overrides })
       }
       return context
@@ -140,7 +141,7 @@ function fail(
     return 0
   }
 
-  const data = printError(io, json, error)
+  const data = printError(io, json, pathErrorFrom(error) ?? error)
   if (data.code === 'INTERNAL')
     context?.log.error({ err: error }, 'internal error')
   return data.exitCode

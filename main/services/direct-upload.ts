@@ -16,6 +16,8 @@ import { sendVerified } from './upload-verify'
  */
 
 export interface DirectOutcome {
+  /** SameGoal makes the epoch from the file; this run names none. */
+  readonly epoch?: undefined
   readonly remotePath: string
   readonly transfer: TransferReport
 }

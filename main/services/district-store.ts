@@ -13,7 +13,7 @@ import {
   assertPracticeStaysLocal,
   assertStillPractice,
 } from '../practice/practice-guard'
-import { withLock } from './file-lock'
+import { acquireLock, LockHeldError, withLock } from './file-lock'
 import { HomeLayout } from './home'
 
 /** The fields a technician may set when adding or changing a district. */
@@ -161,10 +161,43 @@ export class DistrictStore {
     )
 
     await withLock(this.lockTarget(settings.domain), async () => {
+      // A run still writing into the folder would recreate half of it
+      // after the move, so the run's own lock is taken first.
+      const release = await this.holdRunLock(settings.domain)
       await fs.mkdir(this.layout.archiveDir, { recursive: true })
-      await fs.rename(source, target)
+      try {
+        await fs.rename(source, target)
+      } finally {
+        await release().catch(() => undefined)
+      }
+      // The lock moved with the folder; nothing else will release it.
+      const lockName = `${path.basename(this.layout.runLockTarget(settings.domain))}.lock`
+      await fs.rm(path.join(target, lockName), { recursive: true, force: true })
+      await fs.rm(path.join(target, `${lockName}-owner`), { force: true })
     })
     return target
+  }
+
+  /** Refuses with RUN_IN_PROGRESS while an upload run holds the district. */
+  async assertNoRunInProgress(domainInput: string): Promise<void> {
+    const release = await this.holdRunLock(normalizeDomain(domainInput))
+    await release()
+  }
+
+  private async holdRunLock(domain: string): Promise<() => Promise<void>> {
+    try {
+      return await acquireLock(this.layout.runLockTarget(domain), {
+        waitMs: 0,
+        staleMs: 60_000,
+      })
+    } catch (error) {
+      if (!(error instanceof LockHeldError)) throw error
+      throw new AppError(
+        'RUN_IN_PROGRESS',
+        `An upload for ${domain} is running right now, so the district was not removed. Remove it once the run has finished.`,
+        { cause: error },
+      )
+    }
   }
 
   private lockTarget(domain: string): string {
@@ -172,18 +205,34 @@ export class DistrictStore {
   }
 
   private async readFile(file: string): Promise<DistrictSettings> {
+    let text: string
+    try {
+      text = await fs.readFile(file, 'utf8')
+    } catch (error) {
+      throw new AppError(
+        'INVALID_SETTINGS',
+        `The settings file ${file} cannot be read (${unreadableReason(error)}).`,
+        { cause: error },
+      )
+    }
+    if (text.trim() === '') {
+      throw new AppError(
+        'INVALID_SETTINGS',
+        `The settings file ${file} is empty.`,
+      )
+    }
+
     let raw: unknown
     try {
-      raw = JSON.parse(await fs.readFile(file, 'utf8'))
+      raw = JSON.parse(text)
     } catch (error) {
       throw new AppError(
         'INVALID_SETTINGS',
         `The settings file ${file} is not valid JSON.`,
-        {
-          cause: error,
-        },
+        { cause: error },
       )
     }
+    assertKnownVersion(file, raw)
     return validate(file, raw)
   }
 
@@ -196,6 +245,26 @@ export class DistrictStore {
       mode: 0o600,
     })
   }
+}
+
+// A file from a newer release may hold fields this one would misread.
+function assertKnownVersion(file: string, raw: unknown): void {
+  const version = (raw as { version?: unknown } | null)?.version
+  if (typeof version !== 'number' || version <= SETTINGS_VERSION) return
+
+  throw new AppError(
+    'INVALID_SETTINGS',
+    `The settings file ${file} was written by a newer version of this program (settings version ${version}; this one reads ${SETTINGS_VERSION}). Update this program on this computer; the file was left as it is.`,
+  )
+}
+
+function unreadableReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'EISDIR') return 'it is a folder, not a file'
+  if (code === 'EACCES' || code === 'EPERM')
+    return 'this account may not read it'
+
+  return code ?? 'unknown reason'
 }
 
 function validate(file: string, raw: unknown): DistrictSettings {

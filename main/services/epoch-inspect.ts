@@ -21,6 +21,7 @@ export const COMPLETE_NAME = 'COMPLETE'
 
 const ERROR_PREVIEW_BYTES = 4096
 const ERROR_PREVIEW_LINES = 8
+const ERROR_LINE_CHARS = 300
 
 export type Classified = Pick<EpochStatus, 'state' | 'files' | 'errorFiles'>
 
@@ -142,9 +143,39 @@ async function firstLines(sftp: SftpClient, file: string): Promise<string[]> {
     await settled(stream)
   }
 
-  return Buffer.concat(chunks)
+  return previewLines(Buffer.concat(chunks))
+}
+
+/**
+ * The first lines of an error file as safe, readable text: a binary file
+ * is named as such, control characters (which could drive a terminal) are
+ * replaced, and very long lines are cut.
+ */
+export function previewLines(bytes: Buffer): string[] {
+  if (looksBinary(bytes))
+    return [`(binary content, ${bytes.length} bytes shown as nothing)`]
+
+  return bytes
     .toString('utf8')
+    .replace(/^\uFEFF/, '')
     .split(/\r?\n/)
+    .map((line) =>
+      line.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?'),
+    )
     .filter((line) => line.trim() !== '')
     .slice(0, ERROR_PREVIEW_LINES)
+    .map((line) =>
+      line.length > ERROR_LINE_CHARS
+        ? `${line.slice(0, ERROR_LINE_CHARS)}\u2026 (line cut)`
+        : line,
+    )
+}
+
+// NUL bytes, or many bytes that are not UTF-8 text, mean it is not text.
+function looksBinary(bytes: Buffer): boolean {
+  if (bytes.includes(0)) return true
+
+  const text = bytes.toString('utf8')
+  const replaced = text.match(/\uFFFD/g)?.length ?? 0
+  return replaced > Math.max(2, text.length / 20)
 }

@@ -4,7 +4,7 @@ import sshpk from 'sshpk'
 import { AppError } from '../../shared/errors'
 import type { DistrictStore } from './district-store'
 import { toNodeKey } from './key-convert'
-import { writePpk } from './key-ppk'
+import { writePpk } from './key-ppk-write'
 import { keyToShare, keyView, readPrivateKey, type KeyRole } from './keys'
 
 /** Key files for other tools: PuTTY/WinSCP `.ppk`, and the `.pub` file. */

@@ -1,13 +1,15 @@
 import crypto from 'node:crypto'
 import { argon2d, argon2i, argon2id } from 'hash-wasm'
 import { AppError } from '../../shared/errors'
+import { SshReader, b64u, damaged, modulo, sshString } from './key-ssh-wire'
 
 /**
  * PuTTY `.ppk` private key files, versions 2 and 3. No maintained library
  * reads version 3 with a passphrase (its key is derived with Argon2) or
  * checks the file's MAC, which is the only way to tell a wrong passphrase
  * from a damaged file, and none writes private `.ppk` files, so this module
- * does; the tests hold it against Debian's puttygen.
+ * does; the tests hold it against Debian's puttygen. Writing is in
+ * key-ppk-write.ts.
  */
 
 export interface PpkKey {
@@ -244,7 +246,8 @@ function checkMac(
   throw damaged('its Private-MAC does not match its contents')
 }
 
-function macOf(
+/** The Private-MAC of a .ppk file: HMAC-SHA1 (v2) or HMAC-SHA256 (v3). */
+export function macOf(
   version: 2 | 3,
   algorithm: string,
   encryption: string,
@@ -317,125 +320,4 @@ function toKeyObject(
     if (error instanceof AppError) throw error
     throw damaged('its key numbers are not valid', error)
   }
-}
-
-/** Writes a Node private key as an unencrypted .ppk file (version 2 or 3). */
-export function writePpk(
-  key: crypto.KeyObject,
-  comment: string,
-  version: 2 | 3 = 2,
-): string {
-  const jwk = key.export({ format: 'jwk' })
-  const field = (name: keyof typeof jwk) =>
-    Buffer.from(String(jwk[name] ?? ''), 'base64url')
-
-  const rsa = key.asymmetricKeyType === 'rsa'
-  const algorithm = rsa ? 'ssh-rsa' : 'ssh-ed25519'
-  const publicBlob = rsa
-    ? Buffer.concat([
-        sshString(Buffer.from(algorithm)),
-        mpint(field('e')),
-        mpint(field('n')),
-      ])
-    : Buffer.concat([sshString(Buffer.from(algorithm)), sshString(field('x'))])
-  const privateBlob = rsa
-    ? Buffer.concat([
-        mpint(field('d')),
-        mpint(field('p')),
-        mpint(field('q')),
-        mpint(field('qi')),
-      ])
-    : sshString(field('d'))
-
-  const macKey =
-    version === 2
-      ? crypto
-          .createHash('sha1')
-          .update('putty-private-key-file-mac-key')
-          .digest()
-      : Buffer.alloc(0)
-  const mac = macOf(
-    version,
-    algorithm,
-    'none',
-    comment,
-    publicBlob,
-    privateBlob,
-    macKey,
-  )
-  const lines = (blob: Buffer) =>
-    blob.toString('base64').match(/.{1,64}/g) ?? []
-
-  return [
-    `PuTTY-User-Key-File-${version}: ${algorithm}`,
-    'Encryption: none',
-    `Comment: ${comment}`,
-    `Public-Lines: ${lines(publicBlob).length}`,
-    ...lines(publicBlob),
-    `Private-Lines: ${lines(privateBlob).length}`,
-    ...lines(privateBlob),
-    `Private-MAC: ${mac.toString('hex')}`,
-    '',
-  ].join('\n')
-}
-
-class SshReader {
-  private offset = 0
-
-  constructor(private readonly buffer: Buffer) {}
-
-  string(): Buffer {
-    if (this.offset + 4 > this.buffer.length)
-      throw damaged('a key field is cut short')
-    const length = this.buffer.readUInt32BE(this.offset)
-    const start = this.offset + 4
-    if (start + length > this.buffer.length)
-      throw damaged('a key field is cut short')
-
-    this.offset = start + length
-    return this.buffer.subarray(start, start + length)
-  }
-
-  mpint(): Buffer {
-    const raw = this.string()
-    let start = 0
-    while (start < raw.length - 1 && raw[start] === 0) start++
-    return raw.subarray(start)
-  }
-}
-
-function sshString(data: Buffer): Buffer {
-  const length = Buffer.alloc(4)
-  length.writeUInt32BE(data.length)
-  return Buffer.concat([length, data])
-}
-
-function mpint(unsigned: Buffer): Buffer {
-  let start = 0
-  while (start < unsigned.length - 1 && unsigned[start] === 0) start++
-  const trimmed = unsigned.subarray(start)
-  const first = trimmed[0] ?? 0
-
-  return sshString(
-    first & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed,
-  )
-}
-
-function modulo(d: Buffer, prime: Buffer): Buffer {
-  const big = (b: Buffer) => BigInt(`0x${b.toString('hex') || '0'}`)
-  let hex = (big(d) % (big(prime) - 1n)).toString(16)
-  if (hex.length % 2) hex = `0${hex}`
-  return Buffer.from(hex, 'hex')
-}
-
-function b64u(data: Buffer): string {
-  return data.toString('base64url')
-}
-
-function damaged(reason: string, cause?: unknown): AppError {
-  return new AppError(
-    'INVALID_KEY',
-    `This PuTTY key file is damaged: ${reason}.`,
-    cause === undefined ? {} : { cause },
-  )
 }

@@ -94,6 +94,13 @@ export async function storeKey(
   options: StoreOptions = {},
 ): Promise<KeyView> {
   const type = sshType(key)
+  const sha256 = keyFingerprints(key).sha256
+  // The same key again (a second import, say) changes nothing.
+  if (district.key?.sha256 === sha256) return keyView(store, district)
+  if (district.pendingKey?.sha256 === sha256) {
+    return keyView(store, district, 'pending')
+  }
+
   const role: KeyRole = district.key ? 'pending' : 'current'
   const dir = store.layout.keysDir(district.domain)
   const stamp = now.toISOString().replace(/\D/g, '').slice(0, 14)

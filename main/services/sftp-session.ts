@@ -90,6 +90,9 @@ export async function openSession(
     options.log.debug({ phase: name }, 'connection phase')
     options.onPhase?.(name)
   }
+  // Checked before connecting: a damaged key would otherwise reach the
+  // server and come back as "key refused", pointing at the wrong fix.
+  assertUsableKey(options.privateKey)
 
   const socket = await openTransport({
     host: options.host,
@@ -239,6 +242,18 @@ function rsaNeedsSha1(ssh: Client, state: SessionState): boolean {
 
   const algs = state.serverSigAlgs ?? []
   return !algs.includes('rsa-sha2-256') && !algs.includes('rsa-sha2-512')
+}
+
+/** Refuses a private key that ssh2 cannot load, before any connection. */
+export function assertUsableKey(privateKey: string): void {
+  const parsed = ssh2.utils.parseKey(privateKey)
+  if (!(parsed instanceof Error)) return
+
+  throw new AppError(
+    'INVALID_KEY',
+    'The district\u2019s stored private key is damaged or cut short, so it cannot be used. Import the key again, or generate a new keypair and share it with SameGoal.',
+    { cause: parsed },
+  )
 }
 
 type AuthCallback = (next: unknown) => void

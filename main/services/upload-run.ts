@@ -5,8 +5,12 @@ import type { UploadProgress, UploadResult } from '../../shared/reports'
 import type { DistrictSettings, RunRecord } from '../../shared/settings-schema'
 import type { ServiceContext } from './context'
 import { openDistrictSession } from './district-session'
-import { uploadDirect } from './direct-upload'
-import { uploadIntoEpoch, type EpochAttempt } from './epoch-upload'
+import { uploadDirect, type DirectOutcome } from './direct-upload'
+import {
+  uploadIntoEpoch,
+  type EpochAttempt,
+  type EpochOutcome,
+} from './epoch-upload'
 import { checkExport } from './export-check'
 import {
   pickExportFile,
@@ -172,13 +176,16 @@ async function readyFile(
   const picked = await pickExportFile(district, options.file)
   if (settings.settleMs === 0) return picked
 
-  const file = await waitUntilWritten(picked, settings.settleMs, options.signal)
-  if (options.signal.aborted) throw cancelled()
-
-  return file
+  try {
+    return await waitUntilWritten(picked, settings.settleMs, options.signal)
+  } catch (error) {
+    throw options.signal.aborted ? cancelled() : error
+  }
 }
 
-type Sent = Awaited<ReturnType<typeof uploadIntoEpoch>> & {
+type Outcome = DirectOutcome | EpochOutcome
+
+type Sent = Outcome & {
   readonly retries: number
   readonly throughputBps: number
 }
@@ -221,9 +228,9 @@ async function sendWithRetries(
       }
 
       try {
-        const outcome =
+        const outcome: Outcome =
           district.mode === 'direct'
-            ? { epoch: '', ...(await uploadDirect(remote, file, transfer)) }
+            ? await uploadDirect(remote, file, transfer)
             : await uploadIntoEpoch(remote, file, state, ctx.now(), transfer)
         attemptMs = performance.now() - started
         return outcome

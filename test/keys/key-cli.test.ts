@@ -58,6 +58,10 @@ describe(
       assert.equal(right.json['importedFrom'], 'ppk-v3-encrypted')
       assert.equal(right.json['comment'], 'old vendor key')
       assert.equal(right.json['role'], 'current')
+
+      const again = await cli(['key', 'import', DOMAIN, fx.file('ed')])
+      assert.equal(again.code, 0, again.stdout)
+      assert.equal(again.json['role'], 'current', 'the same key is no new key')
     })
 
     it('refuses a public key, DSA and RSA 1024 with exit code 2', async () => {

@@ -5,9 +5,12 @@ import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { readRuns } from '../../main/services/run-history'
 import { createContext } from '../../main/services/context'
-import { cancelUpload, runUpload } from '../../main/services/upload-run'
+import { RecordingDesktop } from '../../main/ipc/desktop'
+import { createHandlers, dispatch } from '../../main/ipc/handlers'
+import { runUpload } from '../../main/services/upload-run'
 import { parseEpoch } from '../../shared/epoch'
-import { AppError } from '../../shared/errors'
+import type { UploadProgress } from '../../shared/reports'
+import type { RunRecord } from '../../shared/settings-schema'
 import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy'
 import {
   sshdAvailable,
@@ -71,6 +74,10 @@ describe(
       }
     }
 
+    async function usePort(port: number): Promise<void> {
+      await district.ctx.store.update(DOMAIN, (d) => ({ ...d, port }))
+    }
+
     function clearUploads(): void {
       for (const name of fs.readdirSync(uploadDir)) {
         fs.rmSync(path.join(uploadDir, name), { recursive: true, force: true })
@@ -78,7 +85,16 @@ describe(
     }
 
     it('uploads in parallel, verifies, writes COMPLETE and records the run', async () => {
-      const result = await district.upload()
+      // A 20 ms link, where several SFTP channels pay off.
+      const slow = await startFaultProxy({
+        targetPort: server.port,
+        delayMs: 10,
+      })
+      await usePort(slow.port)
+      const result = await district.upload().finally(async () => {
+        await usePort(proxy.port)
+        await slow.close()
+      })
       assert.equal(result.code, 0, result.stdout)
       assertVerifiedEpoch(result.json['epoch'])
       assert.equal(result.json['records'], RECORDS)
@@ -162,25 +178,43 @@ describe(
       assert.deepEqual(epochsOnDisk(uploadDir), [result.json['epoch']])
     })
 
-    it('cancels mid-upload without leaving COMPLETE or a partial file', async () => {
+    it('cancels mid-upload from the wizard without leaving COMPLETE or a partial file', async () => {
       clearUploads()
       proxy.setFaults([{ kind: 'stall', afterBytes: Math.round(bytes * 0.5) }])
 
-      // The wizard's Cancel button goes through cancelUpload.
-      const run = runUpload(district.ctx, DOMAIN, {
-        onProgress: (p) => {
-          if (p.phase === 'upload' && p.bytesSent > 0) cancelUpload(DOMAIN)
+      // The very handler table the wizard's IPC binds.
+      let cancelled: Promise<unknown> | undefined
+      const handlers = createHandlers(
+        district.ctx,
+        new RecordingDesktop(),
+        (channel, payload) => {
+          const p = payload as UploadProgress
+          if (channel !== 'upload:progress' || p.phase !== 'upload') return
+          cancelled ??= dispatch(handlers, 'upload:cancel', { domain: DOMAIN })
         },
-      })
-      await assert.rejects(run, (error: AppError) => {
-        assert.equal(error.code, 'UPLOAD_CANCELLED')
-        return true
-      })
+      )
+      const run = await dispatch(handlers, 'upload:run', { domain: DOMAIN })
       proxy.setFaults([])
+
+      assert.deepEqual(await cancelled, {
+        ok: true,
+        value: { cancelled: true },
+      })
+      assert.equal(run.ok, false)
+      assert.equal(!run.ok && run.error.code, 'UPLOAD_CANCELLED')
       assertNoCompleteAnywhere()
       for (const epoch of epochsOnDisk(uploadDir)) {
         assert.deepEqual(fs.readdirSync(path.join(uploadDir, epoch)), [])
       }
+
+      const history = await dispatch(handlers, 'history:read', {
+        domain: DOMAIN,
+        limit: 2,
+      })
+      assert.ok(history.ok)
+      const runs = history.value as RunRecord[]
+      assert.equal(runs.length, 2)
+      assert.equal(runs[0]?.code, 'UPLOAD_CANCELLED', 'newest first')
     })
 
     it('fails in seconds naming /upload when it is not writable, without retrying', async () => {

@@ -14,6 +14,8 @@ export async function removeDistrictAndSchedule(
   options: ScheduleOptions = {},
 ): Promise<{ archivedTo: string; scheduleRemoved: boolean }> {
   const district = await ctx.store.get(domainInput)
+  // Checked before the schedule goes, so a refusal leaves everything as it was.
+  await ctx.store.assertNoRunInProgress(district.domain)
   const scheduleRemoved = await removeIfAny(ctx, district.domain, options)
   const archivedTo = await ctx.store.remove(normalizeDomain(district.domain))
 
