@@ -172,7 +172,7 @@ function FleetTable({
                 : 'nothing yet'}
             </td>
             <td className="small">
-              {row.nextRun ? new Date(row.nextRun).toLocaleString() : '-'}
+              {row.nextRun ? new Date(row.nextRun).toLocaleString() : 'not scheduled'}
             </td>
             <td className="small">
               <div className="mono">{row.keyFingerprint ?? 'no key yet'}</div>

@@ -411,6 +411,12 @@ export const errorCatalog = {
     whatToDo:
       'Another program already listens on that port. Start the practice server with another --port (or --port 0 for any free one).',
   },
+  SETTINGS_TOO_NEW: {
+    exitCode: E.InvalidInput,
+    title: 'The settings were written by a newer version',
+    whatToDo:
+      'Update this program on this computer to the version that wrote the file (or newer). The file was left as it is.',
+  },
   PATH_UNUSABLE: {
     exitCode: E.InvalidInput,
     title: 'A file or folder could not be used',

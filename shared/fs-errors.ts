@@ -23,7 +23,9 @@ const REASONS: Readonly<Record<string, string>> = {
 export function pathErrorFrom(error: unknown): AppError | undefined {
   if (!(error instanceof Error)) return undefined
 
-  const { code, path } = error as NodeJS.ErrnoException
+  const { code, path: source } = error as NodeJS.ErrnoException
+  // A rename names its target in `dest`: that is the path the user chose.
+  const path = (error as { dest?: string }).dest ?? source
   const reason = code ? REASONS[code] : undefined
   if (!reason || !path) return undefined
 

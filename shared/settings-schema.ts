@@ -101,6 +101,10 @@ export const districtSettingsSchema = z.object({
   keyShared: keySharedSchema.optional(),
   /** A new key waiting for its first successful login; `key` stays in use. */
   pendingKey: keyRecordSchema.optional(),
+  /** Set when the nightly run was registered with the OS scheduler. */
+  scheduled: z
+    .object({ backend: z.string(), installedAt: isoTime })
+    .optional(),
   run: runSettingsSchema.optional(),
   proxy: proxyUrlSchema.or(z.literal('')).optional(),
   timeouts: connectionTimeoutsSchema.optional(),

@@ -83,10 +83,12 @@ export async function deliverDistrictKey(
     )
   }
 
+  // A key waiting to replace the current one is the one to send.
+  const toSend = district.pendingKey ?? district.key
   const delivery = await deliverPracticeKey(
     root,
     district.domain,
-    district.key.publicKey,
+    toSend.publicKey,
     ctx.now(),
   )
   await ctx.store.update(district.domain, (current) => ({

@@ -59,8 +59,12 @@ export async function readAlertSettings(
   let text: string
   try {
     text = await fs.readFile(settingsFile(layout), 'utf8')
-  } catch {
-    return DEFAULT_ALERT_SETTINGS
+  } catch (error) {
+    // Only a missing file means "defaults"; a folder or an unreadable file
+    // in its place would otherwise silently turn alerts back on or off.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return DEFAULT_ALERT_SETTINGS
+    throw invalid(layout, 'cannot be read', error)
   }
 
   let raw: unknown
@@ -70,7 +74,8 @@ export async function readAlertSettings(
     throw invalid(layout, 'is not valid JSON', error)
   }
   const parsed = alertSettingsSchema.safeParse(raw)
-  if (!parsed.success) throw invalid(layout, parsed.error.message)
+  if (!parsed.success)
+    throw invalid(layout, `are not valid: ${issuesText(parsed.error)}`)
 
   return parsed.data
 }
@@ -80,9 +85,16 @@ export async function updateAlertSettings(
   layout: HomeLayout,
   change: (current: AlertSettings) => AlertSettings,
 ): Promise<AlertSettings> {
-  const next = alertSettingsSchema.parse(
+  const parsed = alertSettingsSchema.safeParse(
     change(await readAlertSettings(layout)),
   )
+  if (!parsed.success) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `These alert settings are out of range: ${issuesText(parsed.error)}. Nothing was changed.`,
+    )
+  }
+  const next = parsed.data
 
   await fs.mkdir(layout.root, { recursive: true })
   await writeFileAtomic(
@@ -107,7 +119,13 @@ function invalid(
 ): AppError {
   return new AppError(
     'INVALID_SETTINGS',
-    `The alert settings in ${settingsFile(layout)} ${problem}.`,
+    `The alert settings file ${settingsFile(layout)} ${problem}.`,
     { cause },
   )
+}
+
+function issuesText(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`)
+    .join('; ')
 }

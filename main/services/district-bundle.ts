@@ -4,6 +4,7 @@ import sshpk from 'sshpk'
 import writeFileAtomic from 'write-file-atomic'
 import { z } from 'zod'
 import { AppError } from '../../shared/errors'
+import { pathErrorFrom } from '../../shared/fs-errors'
 import {
   districtSettingsSchema,
   type DistrictSettings,
@@ -51,9 +52,18 @@ export async function exportDistricts(
     entries.push(await readEntry(ctx, settings))
 
   const sealed = await seal({ districts: entries }, passphrase, ctx.now())
-  await writeFileAtomic(file, `${JSON.stringify(sealed, null, 2)}\n`, {
-    mode: 0o600,
-  })
+  try {
+    await writeFileAtomic(file, `${JSON.stringify(sealed, null, 2)}\n`, {
+      mode: 0o600,
+    })
+  } catch (error) {
+    // The library's error names its temporary file; the user chose `file`.
+    const named = Object.assign(new Error(String(error)), {
+      code: (error as NodeJS.ErrnoException).code,
+      path: file,
+    })
+    throw pathErrorFrom(named) ?? error
+  }
   return { file, districts: entries.map((e) => e.settings.domain) }
 }
 

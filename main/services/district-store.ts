@@ -253,8 +253,8 @@ function assertKnownVersion(file: string, raw: unknown): void {
   if (typeof version !== 'number' || version <= SETTINGS_VERSION) return
 
   throw new AppError(
-    'INVALID_SETTINGS',
-    `The settings file ${file} was written by a newer version of this program (settings version ${version}; this one reads ${SETTINGS_VERSION}). Update this program on this computer; the file was left as it is.`,
+    'SETTINGS_TOO_NEW',
+    `The settings file ${file} was written by a newer version of this program (settings version ${version}; this one reads version ${SETTINGS_VERSION}).`,
   )
 }
 

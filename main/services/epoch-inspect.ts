@@ -152,8 +152,7 @@ async function firstLines(sftp: SftpClient, file: string): Promise<string[]> {
  * replaced, and very long lines are cut.
  */
 export function previewLines(bytes: Buffer): string[] {
-  if (looksBinary(bytes))
-    return [`(binary content, ${bytes.length} bytes shown as nothing)`]
+  if (looksBinary(bytes)) return ['(binary content, not shown)']
 
   return bytes
     .toString('utf8')

@@ -189,7 +189,11 @@ async function fleetRow(
     ...(latest ? { latest } : {}),
     ...(lastProcessed ? { lastProcessed } : {}),
     at: district.at,
-    nextRun: nextRunAt(district.at, now).toISOString(),
+    // Only a registered, real district has a next run to promise.
+    nextRun:
+      district.scheduled && !district.practice
+        ? nextRunAt(district.at, now).toISOString()
+        : '',
     ...(district.key ? { keyFingerprint: district.key.sha256 } : {}),
     ...(connection ? { connection } : {}),
   }

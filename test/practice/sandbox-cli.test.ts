@@ -79,6 +79,26 @@ describe('the practice server, driven through the CLI', () => {
     assert.ok(!fs.existsSync(path.join(account(), 'upload', epoch)))
   })
 
+  it('sends a practice key with "key email" instead of drafting mail', async () => {
+    const other = 'email-practice.example'
+    assert.equal((await cli('sandbox', 'add', other)).code, 0)
+    const key = await cli('key', 'generate', other, '--type', 'ed25519')
+
+    const sent = await cli('key', 'email', other)
+    assert.equal(sent.code, 0, sent.stdout)
+    assert.equal(sent.json['practice'], true)
+    const keys = fs.readFileSync(
+      path.join(home, 'practice', other, 'authorized_keys'),
+      'utf8',
+    )
+    assert.ok(keys.includes(String(key.json['publicKey'])))
+    const keysDir = path.join(home, 'districts', other, 'keys')
+    assert.deepEqual(
+      fs.readdirSync(keysDir).filter((f) => f.endsWith('.eml')),
+      [],
+    )
+  })
+
   it('keeps its host key across a restart', async () => {
     const before = fs.readFileSync(path.join(home, 'practice', 'host_key'))
     await sandbox.stop()

@@ -134,6 +134,12 @@ describe(
         location: { nodePath: process.execPath, cliScript },
       })
       assert.equal(view.command.args[0], cliScript)
+      const saved = await createContext(home).store.get(DOMAIN)
+      assert.equal(
+        saved.scheduled?.backend,
+        'cron',
+        'the fleet can promise a run',
+      )
       const { command } = cronCommand(crontab(['-l']).stdout)
       assert.ok(command.includes("O'\\''Brien & Søn/App 100%"), command)
 
@@ -194,6 +200,22 @@ describe(
         String(ran.json['output']),
         /NO_EXPORT_FOLDER|export folder/i,
       )
+    })
+
+    it('schedule remove forgets the registration, install brings it back', async () => {
+      assert.equal(
+        (await cli('schedule', 'remove', DOMAIN, '--backend', 'cron')).code,
+        0,
+      )
+      assert.equal(
+        (await createContext(home).store.get(DOMAIN)).scheduled,
+        undefined,
+      )
+      assert.equal(
+        (await cli('schedule', 'install', DOMAIN, '--backend', 'cron')).code,
+        0,
+      )
+      assert.ok((await createContext(home).store.get(DOMAIN)).scheduled)
     })
 
     it('removing the district removes its block and nothing else', async () => {

@@ -53,6 +53,10 @@ describe(
         return uploadedRun(ctx, domain, hoursAgo(now, hours), { epoch })
       }
       await processed('okisd.org', 3)
+      await ctx.store.update('okisd.org', (d) => ({
+        ...d,
+        scheduled: { backend: 'cron', installedAt: now.toISOString() },
+      }))
 
       const failed = epochHoursAgo(now, 5)
       epochOnDisk(server, 'failisd.org', 'upload-processed', failed, {
@@ -118,6 +122,7 @@ describe(
       assert.ok((ok?.lastProcessed?.ageHours ?? 99) < 4)
       assert.match(ok?.keyFingerprint ?? '', /^SHA256:/)
       assert.ok(new Date(ok?.nextRun ?? 0).getTime() > Date.now())
+      assert.equal(rows.get('waitisd.org')?.nextRun, '', 'not scheduled')
       assert.equal(rows.size, 7)
     })
 

@@ -2,6 +2,8 @@ import fs from 'node:fs/promises'
 import type { Command } from 'commander'
 import { AppError } from '../../../shared/errors'
 import type { KeyView } from '../../../shared/reports'
+import { deliverDistrictKey } from '../../practice/practice-district'
+import type { Delivery } from '../../practice/practice-root'
 import { writeKeyEmail } from '../../services/key-email'
 import { exportPpk, exportPublicKey } from '../../services/key-export'
 import { importKey } from '../../services/key-import'
@@ -151,7 +153,12 @@ export function registerKeyCommands(program: Command, cli: CliContext): void {
     )
     .action(
       cli.run(async (domain: string, flags: { out?: string }) => {
-        const draft = await writeKeyEmail(cli.ctx().store, domain, flags.out)
+        const ctx = cli.ctx()
+        if ((await ctx.store.get(domain)).practice) {
+          return practiceDelivery(await deliverDistrictKey(ctx, domain))
+        }
+
+        const draft = await writeKeyEmail(ctx.store, domain, flags.out)
         return {
           json: { domain, ...draft },
           text: [
@@ -161,6 +168,18 @@ export function registerKeyCommands(program: Command, cli: CliContext): void {
         }
       }),
     )
+}
+
+// A practice district's key goes to the practice server, the stand-in for
+// the email to SameGoal; nothing is addressed to SameGoal for it.
+function practiceDelivery(delivery: Delivery): CommandOutput {
+  return {
+    json: { ...delivery, practice: true },
+    text: [
+      `Sent the key of practice district ${delivery.domain} to the practice server.`,
+      'Like a real key, it starts working after a short sync delay.',
+    ],
+  }
 }
 
 interface GenerateFlags {

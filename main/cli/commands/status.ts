@@ -36,9 +36,10 @@ export function registerStatusCommand(program: Command, cli: CliContext): void {
               'Name a district (status <domain>) or pass --all.',
             )
 
-          const report = flags.wait
-            ? await waitForStatus(ctx, domain, seconds(flags.wait, '--wait'))
-            : await readStatus(ctx, domain)
+          const report =
+            flags.wait !== undefined
+              ? await waitForStatus(ctx, domain, seconds(flags.wait, '--wait'))
+              : await readStatus(ctx, domain)
 
           if (report.latest?.state === 'failed') {
             throw new AppError(
@@ -53,7 +54,8 @@ export function registerStatusCommand(program: Command, cli: CliContext): void {
     )
 }
 
-function statusText(report: StatusReport): string[] {
+/** The text form of one district's status report. */
+export function statusText(report: StatusReport): string[] {
   if (report.epochs.length === 0)
     return [`No uploads recorded for ${report.domain} yet.`]
 
@@ -69,9 +71,15 @@ function statusText(report: StatusReport): string[] {
       ]),
     ]
   })
-  for (const left of report.leftovers ?? [])
+  // Thousands of left-overs would bury the report; the JSON keeps them all.
+  const leftovers = report.leftovers ?? []
+  for (const left of leftovers.slice(0, LEFTOVER_LINES))
     lines.push(
       `${left.epoch}: left-over of a crashed run (no COMPLETE, ${left.ageHours} h old) in /upload`,
+    )
+  if (leftovers.length > LEFTOVER_LINES)
+    lines.push(
+      `... and ${leftovers.length - LEFTOVER_LINES} more left-over folder(s) in /upload (all are listed with --json).`,
     )
   if (report.foreignCount)
     lines.push(
@@ -79,6 +87,8 @@ function statusText(report: StatusReport): string[] {
     )
   return lines
 }
+
+const LEFTOVER_LINES = 10
 
 function countLine(e: EpochStatus): string[] {
   if (!e.rows && e.exportRecords === undefined) return []

@@ -150,6 +150,13 @@ export async function installSchedule(
     { domain: spec.domain, backend: scheduler.backend },
     'schedule installed',
   )
+  await ctx.store.update(spec.domain, (current) => ({
+    ...current,
+    scheduled: {
+      backend: scheduler.backend,
+      installedAt: ctx.now().toISOString(),
+    },
+  }))
 
   const warnings = unique([
     ...locationWarnings(spec.command),
@@ -185,6 +192,13 @@ export async function removeScheduleFor(
 
   if (removed || alsoRemoved)
     ctx.log.info({ domain, backend: scheduler.backend }, 'schedule removed')
+  // The district may already be gone (district remove calls this first).
+  await ctx.store
+    .update(domain, (current) => {
+      const { scheduled: _dropped, ...rest } = current
+      return rest
+    })
+    .catch(() => undefined)
   return { domain, removed: removed || alsoRemoved }
 }
 
