@@ -63,6 +63,7 @@ export const requestSchemas = {
   }),
   'connection:check': domain.extend({
     trustFingerprint: z.string().max(200).optional(),
+    passphrase: z.string().max(1024).optional(),
   }),
   'connection:wait-for-key': domain.extend({
     minutes: z.number().positive().max(240).optional(),

@@ -57,11 +57,15 @@ export function connectionHandlers(
     fingerprint ? { fingerprint } : {}
 
   return {
-    'connection:check': ({ domain, trustFingerprint }) =>
+    // A passphrase, when given, unlocks the key for this one test only.
+    'connection:check': ({ domain, trustFingerprint, passphrase }) =>
       remember(domain, () =>
         withConnectionRecord(ctx.layout, domain, 'check', ctx.now, () =>
-          checkConnection(ctx, domain, trustOf(trustFingerprint), (phase) =>
-            emit('connection:phase', { domain, phase }),
+          checkConnection(
+            passphrase ? { ...ctx, passphrase } : ctx,
+            domain,
+            trustOf(trustFingerprint),
+            (phase) => emit('connection:phase', { domain, phase }),
           ),
         ),
       ),

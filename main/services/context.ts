@@ -11,6 +11,12 @@ export interface ServiceContext {
   readonly now: () => Date
   readonly lookup?: LookupFn
   readonly timeouts?: Partial<Timeouts>
+  /**
+   * Unlocks a passphrase-protected district key for this process only,
+   * held in memory, never written anywhere. Interactive use only: the
+   * scheduled run has no way to be given one.
+   */
+  readonly passphrase?: string
   /** Time between attempts of the key-sync wait (tests shorten it). */
   readonly keyWaitRetryMs?: number
 }

@@ -36,5 +36,6 @@ export async function openDistrictSession(
       ...(ctx.lookup ? { lookup: ctx.lookup } : {}),
       ...(options.onPhase ? { onPhase: options.onPhase } : {}),
     }),
+    ctx.passphrase,
   )
 }

@@ -15,11 +15,13 @@ export async function withDistrictKey<T>(
   district: DistrictSettings,
   log: Logger,
   login: (privateKey: string) => Promise<T>,
+  passphrase?: string,
 ): Promise<T> {
   const pending = district.pendingKey
-  if (!pending || pending.encrypted) {
-    return login(await readPrivateKey(store, district))
-  }
+  const current = () =>
+    readPrivateKey(store, district, 'current', passphrase)
+  if (!pending || pending.encrypted) return login(await current())
+
 
   let session: T
   try {
@@ -32,7 +34,7 @@ export async function withDistrictKey<T>(
       { domain: district.domain, pending: pending.sha256 },
       'new key not accepted yet; logging in with the current key',
     )
-    return login(await readPrivateKey(store, district))
+    return login(await current())
   }
 
   await promotePendingKey(store, district.domain, pending.sha256)

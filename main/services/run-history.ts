@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import { AppError } from '../../shared/errors'
 import { runRecordSchema, type RunRecord } from '../../shared/settings-schema'
 import type { HomeLayout } from './home'
 
@@ -28,8 +29,15 @@ export async function readRuns(
   let text: string
   try {
     text = await fs.readFile(layout.historyFile(domain), 'utf8')
-  } catch {
-    return []
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    // Reading "no runs" from a history that exists would show uploaded
+    // epochs as never sent and hide tonight's success from the schedule.
+    throw new AppError(
+      'INVALID_SETTINGS',
+      `The run history ${layout.historyFile(domain)} cannot be read.`,
+      { cause: error },
+    )
   }
 
   const runs: RunRecord[] = []

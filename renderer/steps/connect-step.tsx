@@ -23,6 +23,8 @@ export function ConnectStep({ district, onChanged, onNext }: StepProps) {
   const [tick, setTick] = useState<KeyWaitTick>()
   const [mode, setMode] = useState<'check' | 'wait'>('check')
   const [reportShown, setReportShown] = useState(false)
+  const [passphrase, setPassphrase] = useState('')
+  const locked = district.settings.key?.encrypted === true
 
   useEffect(
     () =>
@@ -45,8 +47,12 @@ export function ConnectStep({ district, onChanged, onNext }: StepProps) {
       setReached([])
       setMode('check')
       setReportShown(false)
-      return call('connection:check', { domain, ...trustPayload })
-    }, [domain, trust]),
+      return call('connection:check', {
+        domain,
+        ...trustPayload,
+        ...(locked && passphrase ? { passphrase } : {}),
+      })
+    }, [domain, trust, locked, passphrase]),
     () => void onChanged(),
   )
   const wait = useAction<CheckReport>(
@@ -80,6 +86,17 @@ export function ConnectStep({ district, onChanged, onNext }: StepProps) {
           : ''}{' '}
         and only reads; nothing is written to the account.
       </p>
+      {locked ? (
+        <label>
+          Key passphrase (used for this test only, never stored)
+          <input
+            type="password"
+            autoComplete="off"
+            value={passphrase}
+            onChange={(e) => setPassphrase(e.target.value)}
+          />
+        </label>
+      ) : null}
       <div className="actions">
         <button
           type="button"

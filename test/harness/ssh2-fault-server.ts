@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -45,7 +46,7 @@ export async function startFaultServer(
   const root = tempDir('sg-fault-sftp')
   fs.mkdirSync(path.join(root, 'upload'))
   fs.mkdirSync(path.join(root, 'upload-processed'))
-  const keys = utils.generateKeyPairSync('ed25519')
+  const keys = hostKeyPair(root)
   const state = {
     rejected: 0,
     collided: false,
@@ -72,6 +73,20 @@ export async function startFaultServer(
         fs.rmSync(root, { recursive: true, force: true })
       }),
   }
+}
+
+// ssh-keygen rather than ssh2's own generator, whose Ed25519 output it
+// sometimes cannot parse back.
+function hostKeyPair(dir: string): { private: string; public: string } {
+  const file = path.join(dir, 'host_key')
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', file])
+  const pair = {
+    private: fs.readFileSync(file, 'utf8'),
+    public: fs.readFileSync(`${file}.pub`, 'utf8'),
+  }
+  fs.rmSync(file)
+  fs.rmSync(`${file}.pub`)
+  return pair
 }
 
 function sha256(blob: Buffer): string {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
 import fs from 'node:fs'
-import { tempDir } from '../harness/cli'
+import { CLI_BIN, tempDir } from '../harness/cli'
 import { cliInProcess, type InProcessResult } from '../harness/in-process-cli'
 import { freePort } from '../harness/openssh-server'
 
@@ -52,4 +53,34 @@ export function assertRefused(
   assert.equal(result.stdout.trim().split('\n').length, 1, 'one JSON line')
   assert.doesNotMatch(result.stdout + result.stderr, /\n\s+at .+:\d+:\d+/)
   assert.ok(String(result.json['whatToDo']).length > 10)
+}
+
+/** Runs the built CLI with `input` on standard input (for --passphrase-stdin). */
+export function cliWithStdin(
+  home: string,
+  args: readonly string[],
+  input: string,
+): Promise<InProcessResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [CLI_BIN, '--home', home, ...args, '--json'],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    )
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.once('error', reject)
+    child.once('close', (code) => {
+      let json: Record<string, unknown> = {}
+      try {
+        json = JSON.parse(stdout) as Record<string, unknown>
+      } catch {
+        json = { unparsable: stdout }
+      }
+      resolve({ code: code ?? -1, stdout, stderr, json })
+    })
+    child.stdin.end(input)
+  })
 }

@@ -1,3 +1,4 @@
+import { readSecretLine } from '../stdin'
 import type { Command } from 'commander'
 import { AppError } from '../../../shared/errors'
 import {
@@ -70,7 +71,7 @@ export function registerAlertCommands(program: Command, cli: CliContext): void {
     .action(
       cli.run(async (flags: AlertFlags) => {
         const password = flags.smtpPasswordStdin
-          ? await readStdinLine()
+          ? await readSecretLine('--smtp-password-stdin')
           : undefined
         const saved = await updateAlertSettings(cli.ctx().layout, (current) =>
           applyFlags(current, flags, password),
@@ -209,13 +210,4 @@ function settingsText(s: AlertSettings): string[] {
     `Desktop alerts: ${s.desktop ? 'on' : 'off'}`,
     `Email alerts:   ${email}`,
   ]
-}
-
-async function readStdinLine(): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '')
 }

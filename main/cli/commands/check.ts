@@ -16,6 +16,7 @@ import { waitForKey } from '../../services/key-sync-wait'
 import type { Timeouts } from '../../services/sftp-session'
 import type { Io } from '../output'
 import type { CliContext } from '../program'
+import { withPassphrase } from '../stdin'
 
 const PHASE_TEXT: Record<CheckPhase, string> = {
   resolve: 'Looked up the server name',
@@ -47,6 +48,7 @@ interface CheckFlags {
   readonly greetingTimeout?: string
   readonly loginTimeout?: string
   readonly keepalive?: string
+  readonly passphraseStdin?: boolean
 }
 
 /** `check <domain>`: the read-only connection test. */
@@ -84,9 +86,13 @@ export function registerCheckCommand(
       'time limit from greeting to login (30)',
     )
     .option('--keepalive <seconds>', 'keepalive interval; 3 missed end it (10)')
+    .option(
+      '--passphrase-stdin',
+      'unlock a passphrase-protected key with the first line of standard input',
+    )
     .action(
       cli.run(async (domain: string, flags: CheckFlags) => {
-        const ctx = cli.ctx()
+        const ctx = await withPassphrase(cli.ctx(), flags.passphraseStdin)
         const trust: TrustChoice = {
           ...(flags.trustHostKey ? { fingerprint: flags.trustHostKey } : {}),
           firstUse: flags.trustOnFirstUse === true,

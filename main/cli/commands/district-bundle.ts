@@ -1,3 +1,4 @@
+import { readSecretLine } from '../stdin'
 import type { Command } from 'commander'
 import { AppError } from '../../../shared/errors'
 import {
@@ -63,16 +64,5 @@ async function readPassphrase(fromStdin: boolean | undefined): Promise<string> {
       'Give the passphrase on standard input with --passphrase-stdin (never on the command line).',
     )
 
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  const passphrase = Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '')
-  if (!passphrase)
-    throw new AppError(
-      'INVALID_INPUT',
-      'The passphrase on standard input is empty.',
-    )
-
-  return passphrase
+  return readSecretLine('--passphrase-stdin')
 }

@@ -14,6 +14,7 @@ import {
   type KeyType,
 } from '../../services/keys'
 import type { CommandOutput } from '../output'
+import { readSecretLine } from '../stdin'
 import type { CliContext } from '../program'
 
 /** `key generate|show|import|export|email`. */
@@ -36,7 +37,7 @@ export function registerKeyCommands(program: Command, cli: CliContext): void {
     .action(
       cli.run(async (domain: string, flags: GenerateFlags) => {
         const passphrase = flags.passphraseStdin
-          ? await readPassphrase()
+          ? await readSecretLine('--passphrase-stdin', 'KEY_PASSPHRASE_NEEDED')
           : undefined
         const view = await generateKey(
           cli.ctx().store,
@@ -69,7 +70,10 @@ export function registerKeyCommands(program: Command, cli: CliContext): void {
         ) => {
           const text = await readKeyFile(file)
           const passphrase = flags.passphraseStdin
-            ? await readPassphrase()
+            ? await readSecretLine(
+                '--passphrase-stdin',
+                'KEY_PASSPHRASE_NEEDED',
+              )
             : undefined
           const view = await importKey(cli.ctx().store, domain, text, {
             ...(passphrase ? { passphrase } : {}),
@@ -231,21 +235,6 @@ async function readKeyFile(file: string): Promise<string> {
 }
 
 /** The passphrase is the first line of stdin, so it never shows in a process list. */
-async function readPassphrase(): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-
-  const passphrase =
-    Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? ''
-  if (!passphrase) {
-    throw new AppError(
-      'KEY_PASSPHRASE_NEEDED',
-      '--passphrase-stdin was given, but standard input held no passphrase.',
-    )
-  }
-  return passphrase
-}
-
 function describe(view: KeyView): string {
   return view.type === 'rsa' ? `RSA ${view.bits}-bit` : 'Ed25519'
 }

@@ -20,6 +20,7 @@ import {
 import { encodeTaskXml } from '../../services/schedule/windows-task-xml'
 import { seconds } from '../options'
 import type { CommandOutput } from '../output'
+import { readSecretLine } from '../stdin'
 import type { CliContext } from '../program'
 import { commandLine, viewLines } from './schedule-text'
 
@@ -229,7 +230,9 @@ async function writeOut(
 
 async function options(flags: ScheduleFlags): Promise<ScheduleOptions> {
   const logonType = flags.logon === undefined ? undefined : logon(flags.logon)
-  const password = flags.passwordStdin ? await readStdin() : undefined
+  const password = flags.passwordStdin
+    ? await readSecretLine('--password-stdin')
+    : undefined
 
   return {
     ...(flags.backend ? { linuxBackend: backend(flags.backend) } : {}),
@@ -272,13 +275,4 @@ function logon(value: string): 'S4U' | 'Password' {
     'INVALID_INPUT',
     `--logon must be s4u or password, not "${value}".`,
   )
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '')
 }

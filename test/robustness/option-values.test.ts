@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { HomeLayout } from '../../main/services/home'
+import { assertRefused, homeWithDistrict, type BadInputHome } from './helpers'
+
+const DOMAIN = 'optionsisd.org'
+
+describe('odd option values are refused and change nothing', () => {
+  let h: BadInputHome
+  let settingsFile: string
+  let aFile: string
+
+  before(async () => {
+    h = await homeWithDistrict(DOMAIN)
+    settingsFile = new HomeLayout(h.home).settingsFile(DOMAIN)
+    aFile = path.join(h.home, 'a-file.txt')
+    fs.writeFileSync(aFile, 'not a folder')
+  })
+  after(() => h.cleanup())
+
+  it('refuses each value with INVALID_INPUT naming the option', async () => {
+    const cases: [string, string][] = [
+      ['--port', '2e1'],
+      ['--port', '0x16'],
+      ['--port', ' '],
+      ['--name', ''],
+      ['--name', '   '],
+      ['--name', 'two\nlines'],
+      ['--name', 'x'.repeat(5000)],
+      ['--host', '...'],
+      ['--host', ':::'],
+      ['--host', '999.1.1.1'],
+      ['--host', 'a..b'],
+      ['--export-dir', ''],
+      ['--pattern', '..'],
+      ['--pattern', 'Tx\u0007*.txt'],
+    ]
+    const before = fs.readFileSync(settingsFile, 'utf8')
+    for (const [flag, value] of cases) {
+      const result = await h.cli('district', 'set', DOMAIN, flag, value)
+      assertRefused(result, 2, 'INVALID_INPUT')
+      assert.match(String(result.json['message']), new RegExp(flag), flag)
+    }
+    assert.equal(fs.readFileSync(settingsFile, 'utf8'), before)
+  })
+
+  it('refuses a file as the export folder, but allows one not there yet', async () => {
+    const file = await h.cli('district', 'set', DOMAIN, '--export-dir', aFile)
+    assertRefused(file, 2, 'INVALID_INPUT')
+    assert.match(String(file.json['message']), /is a file/)
+
+    const later = path.join(h.home, 'not-yet', 'mounted-later')
+    const ok = await h.cli('district', 'set', DOMAIN, '--export-dir', later)
+    assert.equal(ok.code, 0, ok.stdout)
+  })
+
+  it('still takes ordinary hosts and addresses', async () => {
+    for (const host of ['localhost', '::1', '10.0.0.5', 'sftp.example.org.']) {
+      const result = await h.cli('district', 'set', DOMAIN, '--host', host)
+      assert.equal(result.code, 0, `${host}: ${result.stdout}`)
+    }
+    const back = await h.cli('district', 'set', DOMAIN, '--host', '127.0.0.1')
+    assert.equal(back.code, 0)
+  })
+
+  it('refuses an empty --wait instead of not waiting', async () => {
+    const result = await h.cli('status', DOMAIN, '--wait', '')
+    assertRefused(result, 2, 'INVALID_INPUT')
+    assert.match(String(result.json['message']), /--wait/)
+  })
+})
