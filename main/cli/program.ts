@@ -119,6 +119,13 @@ function allCommands(command: Command): Command[] {
 function usageError(error: unknown): unknown {
   if (!(error instanceof CommanderError)) return error
   if (error.exitCode === 0) return new HelpShown()
+  // A command group without its subcommand: commander shows the help and
+  // reports only the placeholder "(outputHelp)".
+  if (error.code === 'commander.help')
+    return new AppError(
+      'USAGE',
+      'A command is missing or incomplete, for example "district list" or "status --all".',
+    )
 
   const message = error.message.replace(/^error: /, '')
   return new AppError(

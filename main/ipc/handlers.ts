@@ -1,4 +1,5 @@
 import { AppError, toErrorData } from '../../shared/errors'
+import { pathErrorFrom } from '../../shared/fs-errors'
 import {
   isRequestChannel,
   type EventChannel,
@@ -148,6 +149,6 @@ export async function dispatch(
     const handler = handlers[channel] as (payload: unknown) => Promise<unknown>
     return { ok: true, value: await handler(parsed.data) }
   } catch (error) {
-    return { ok: false, error: toErrorData(error) }
+    return { ok: false, error: toErrorData(pathErrorFrom(error) ?? error) }
   }
 }

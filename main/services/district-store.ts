@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
-import { normalizeDomain } from '../../shared/domain'
+import { isDnsName, normalizeDomain } from '../../shared/domain'
 import { AppError } from '../../shared/errors'
 import {
   DISTRICT_DEFAULTS,
@@ -45,21 +45,41 @@ export class DistrictStore {
     this.layout = new HomeLayout(home)
   }
 
-  /** All districts, sorted by domain. */
+  /** All districts, sorted by domain; the first damaged one throws. */
   async list(): Promise<DistrictSettings[]> {
+    const { districts, damaged } = await this.listAll()
+    if (damaged[0]) throw damaged[0].error
+
+    return districts
+  }
+
+  /** Every district that reads, and apart from them each one that does not. */
+  async listAll(): Promise<{
+    districts: DistrictSettings[]
+    damaged: { domain: string; error: AppError }[]
+  }> {
     let names: string[]
     try {
       names = await fs.readdir(this.layout.districtsDir)
     } catch {
-      return []
+      return { districts: [], damaged: [] }
     }
 
-    const found: DistrictSettings[] = []
+    const districts: DistrictSettings[] = []
+    const damaged: { domain: string; error: AppError }[] = []
     for (const name of names.sort()) {
+      // A copied or renamed folder ("fooisd.org copy") is not a district.
+      if (!isDnsName(name)) continue
       const file = this.layout.settingsFile(name)
-      if (await exists(file)) found.push(await this.readFile(file))
+      if (!(await exists(file))) continue
+      try {
+        districts.push(await this.readFile(file, name))
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error
+        damaged.push({ domain: name, error })
+      }
     }
-    return found
+    return { districts, damaged }
   }
 
   /** One district, or UNKNOWN_DISTRICT. */
@@ -73,7 +93,7 @@ export class DistrictStore {
         `No district "${domain}" is set up in this home.`,
       )
     }
-    return this.readFile(file)
+    return this.readFile(file, domain)
   }
 
   /** Adds a district with defaults for everything not given. */
@@ -204,11 +224,16 @@ export class DistrictStore {
     return path.join(this.layout.districtsDir, `.${domain}.settings`)
   }
 
-  private async readFile(file: string): Promise<DistrictSettings> {
+  private async readFile(
+    file: string,
+    domain: string,
+  ): Promise<DistrictSettings> {
     let text: string
     try {
+      await assertSmallEnough(file)
       text = await fs.readFile(file, 'utf8')
     } catch (error) {
+      if (error instanceof AppError) throw error
       throw new AppError(
         'INVALID_SETTINGS',
         `The settings file ${file} cannot be read (${unreadableReason(error)}).`,
@@ -233,7 +258,15 @@ export class DistrictStore {
       )
     }
     assertKnownVersion(file, raw)
-    return validate(file, raw)
+    const settings = validate(file, raw)
+    // A folder copied under another name would log in as the wrong account.
+    if (settings.domain !== domain) {
+      throw new AppError(
+        'INVALID_SETTINGS',
+        `The settings file ${file} is for ${settings.domain}, not ${domain}. Move it back to the folder of ${settings.domain}, or remove this folder.`,
+      )
+    }
+    return settings
   }
 
   private async writeFile(
@@ -245,6 +278,20 @@ export class DistrictStore {
       mode: 0o600,
     })
   }
+}
+
+// Real settings are a few kilobytes; a huge file is damage (or not ours),
+// and reading it whole would exhaust memory before any check could run.
+const SETTINGS_MAX_BYTES = 1024 * 1024
+
+async function assertSmallEnough(file: string): Promise<void> {
+  const { size } = await fs.stat(file)
+  if (size <= SETTINGS_MAX_BYTES) return
+
+  throw new AppError(
+    'INVALID_SETTINGS',
+    `The settings file ${file} is ${Math.round(size / 1024 / 1024)} MB, far too large to be a district\u2019s settings.`,
+  )
 }
 
 // A file from a newer release may hold fields this one would misread.

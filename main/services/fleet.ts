@@ -107,23 +107,24 @@ async function fleetRowOrBroken(
   settings: AlertSettings,
   probe: boolean,
 ): Promise<FleetRow> {
-  let district: DistrictSettings
+  let district: DistrictSettings | undefined
   try {
     district = await ctx.store.get(domain)
+    // Its own damaged files (history, records) mark only its own row.
+    return await fleetRow(ctx, district, settings, probe)
   } catch (error) {
     const data = toErrorData(error)
     return {
       domain,
-      name: domain,
+      name: district?.name ?? domain,
       state: 'unreachable',
       code: data.code,
       message: data.message,
       stale: false,
-      at: '',
+      at: district?.at ?? '',
       nextRun: '',
     }
   }
-  return fleetRow(ctx, district, settings, probe)
 }
 
 async function fleetRow(

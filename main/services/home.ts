@@ -33,7 +33,10 @@ export function resolveHome(
   flag?: string,
   env: NodeJS.ProcessEnv = process.env,
 ): string {
-  const chosen = flag ?? env['SAMEGOAL_ASCENDER_HOME'] ?? defaultHome()
+  // An empty variable (SAMEGOAL_ASCENDER_HOME= in a script) means unset;
+  // resolved as a path it would silently make the working folder the home.
+  const fromEnv = env['SAMEGOAL_ASCENDER_HOME']?.trim()
+  const chosen = flag ?? (fromEnv || defaultHome())
 
   return path.resolve(chosen)
 }

@@ -3,6 +3,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { HomeLayout } from '../../main/services/home'
+import { tempDir } from '../harness/cli'
+import { cliInProcess } from '../harness/in-process-cli'
 import { assertRefused, homeWithDistrict, type BadInputHome } from './helpers'
 
 const DOMAIN = 'optionsisd.org'
@@ -69,5 +71,31 @@ describe('odd option values are refused and change nothing', () => {
     const result = await h.cli('status', DOMAIN, '--wait', '')
     assertRefused(result, 2, 'INVALID_INPUT')
     assert.match(String(result.json['message']), /--wait/)
+  })
+})
+
+describe('incomplete or contradictory commands', () => {
+  it('says a command is missing instead of commander’s placeholder', async () => {
+    const home = tempDir('sg-nocmd')
+    for (const args of [[], ['district'], ['schedule']]) {
+      const result = await cliInProcess(home, [...args, '--json'])
+      assertRefused(result, 2, 'USAGE')
+      assert.doesNotMatch(String(result.json['message']), /outputHelp/)
+      assert.match(String(result.json['message']), /command is missing/)
+    }
+    fs.rmSync(home, { recursive: true, force: true })
+  })
+
+  it('refuses a domain together with --all', async () => {
+    const home = tempDir('sg-both')
+    const result = await cliInProcess(home, [
+      'status',
+      'fooisd.org',
+      '--all',
+      '--json',
+    ])
+    assertRefused(result, 2, 'USAGE')
+    assert.match(String(result.json['message']), /not both/)
+    fs.rmSync(home, { recursive: true, force: true })
   })
 })

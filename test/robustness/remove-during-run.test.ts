@@ -33,8 +33,9 @@ describe('district remove while an upload runs', () => {
   })
 
   it('works once the run is over, and leaves no lock in the archive', async () => {
-    const removed = await h.cli('district', 'remove', DOMAIN)
+    const removed = await h.cli('district', 'remove', ' RemoveISD.org. ')
     assert.equal(removed.code, 0, removed.stdout)
+    assert.equal(removed.json['domain'], DOMAIN, 'the domain as stored')
     assert.equal(fs.existsSync(layout.districtDir(DOMAIN)), false)
 
     const [archived] = fs.readdirSync(layout.archiveDir)

@@ -97,4 +97,114 @@ describe('damaged settings files are named, explained and left alone', () => {
     assert.match(String(result.json['message']), /staggerMinutes/)
     assert.equal(fs.existsSync(path.join(h.home, 'alerts.json')), false)
   })
+
+  it('never reads an unreadable history as "no uploads"', async () => {
+    const other = await h.cli(
+      'district',
+      'add',
+      'otherisd.org',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(h.closedPort),
+    )
+    assert.equal(other.code, 0, other.stdout)
+    const history = new HomeLayout(h.home).historyFile(DOMAIN)
+    fs.mkdirSync(history)
+
+    const one = await h.cli('status', DOMAIN)
+    assertRefused(one, 2, 'INVALID_SETTINGS')
+    assert.match(String(one.json['message']), /history/)
+
+    // One damaged district marks only its own row of the fleet.
+    const fleet = await h.cli('status', '--all', '--offline')
+    assert.equal(fleet.code, 12, fleet.stdout)
+    const rows = fleet.json['districts'] as {
+      domain: string
+      state: string
+      code?: string
+    }[]
+    const broken = rows.find((r) => r.domain === DOMAIN)
+    assert.equal(broken?.state, 'unreachable')
+    assert.equal(broken?.code, 'INVALID_SETTINGS')
+    assert.equal(rows.find((r) => r.domain === 'otherisd.org')?.state, 'new')
+    fs.rmdirSync(history)
+  })
+
+  it('still lists districts when the log cannot be written, and says so', async () => {
+    const dir = tempDir('sg-nolog')
+    fs.writeFileSync(path.join(dir, 'logs'), 'a file where the log folder goes')
+
+    const result = await cliInProcess(dir, ['district', 'list', '--json'])
+    assert.equal(result.code, 0, result.stdout)
+    assert.deepEqual(result.json, { ok: true, districts: [] })
+    assert.match(result.stderr, /no log is kept/)
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('never takes a copied district folder for another district', async () => {
+    const layout = new HomeLayout(h.home)
+    const backup = path.join(layout.districtsDir, `${DOMAIN} copy`)
+    const renamed = layout.districtDir('copyisd.org')
+    for (const dir of [backup, renamed]) {
+      fs.mkdirSync(dir)
+      fs.copyFileSync(file, path.join(dir, 'district.json'))
+    }
+
+    // Used as copyisd.org it would log in with the other district's account.
+    const shown = await h.cli('check', 'copyisd.org')
+    assertRefused(shown, 2, 'INVALID_SETTINGS')
+    assert.match(String(shown.json['message']), new RegExp(`is for ${DOMAIN}`))
+    fs.rmSync(renamed, { recursive: true })
+
+    // A backup folder whose name is no domain is simply not a district.
+    const list = await h.cli('district', 'list')
+    assert.equal(list.code, 0, list.stdout)
+    const domains = (list.json['districts'] as { domain: string }[]).map(
+      (d) => d.domain,
+    )
+    assert.equal(domains.filter((d) => d === DOMAIN).length, 1)
+    fs.rmSync(backup, { recursive: true })
+  })
+
+  it('refuses a huge settings file without reading it all', async () => {
+    const huge = JSON.stringify({
+      ...JSON.parse(good),
+      name: 'x'.repeat(3_000_000),
+    })
+    fs.writeFileSync(file, huge)
+
+    const result = await h.cli('district', 'show', DOMAIN)
+    assertRefused(result, 2, 'INVALID_SETTINGS')
+    assert.match(String(result.json['message']), /too large/)
+    assert.ok(result.stdout.length < 2000, 'the content is not echoed')
+    assert.equal(fs.statSync(file).size, huge.length)
+    fs.writeFileSync(file, good)
+  })
+
+  it('lists the readable districts and names the damaged one', async () => {
+    const layout = new HomeLayout(h.home)
+    fs.mkdirSync(layout.districtDir('brokenisd.org'))
+    fs.writeFileSync(layout.settingsFile('brokenisd.org'), '{"version": 1,')
+
+    const result = await h.cli('district', 'list')
+    assert.equal(result.code, 2, result.stdout)
+    assert.equal(result.json['ok'], false)
+    assert.equal(result.json['code'], 'INVALID_SETTINGS')
+    const listed = result.json['districts'] as { domain: string }[]
+    assert.ok(listed.some((d) => d.domain === DOMAIN))
+    assert.deepEqual(
+      (result.json['damaged'] as { domain: string }[]).map((d) => d.domain),
+      ['brokenisd.org'],
+    )
+
+    const text = await cliInProcess(h.home, ['district', 'list'])
+    assert.equal(text.code, 2)
+    assert.match(
+      text.stdout,
+      new RegExp(`^${DOMAIN.replace('.', '\\.')}\\t`, 'm'),
+    )
+    assert.match(text.stdout, /DAMAGED brokenisd\.org/)
+    fs.rmSync(layout.districtDir('brokenisd.org'), { recursive: true })
+  })
 })

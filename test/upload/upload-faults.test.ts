@@ -47,7 +47,7 @@ describe('nightly upload against a misbehaving SFTP server', () => {
     const t = await setUp({ truncateWritesTo: 16 * 1024 })
 
     const result = await t.district.upload()
-    assert.equal(result.code, 6, result.stdout)
+    assert.equal(result.code, 6, result.stdout + result.stderr)
     assert.equal(result.json['code'], 'VERIFY_FAILED')
     for (const epoch of epochsOnDisk(t.uploadDir)) {
       assert.deepEqual(fs.readdirSync(path.join(t.uploadDir, epoch)), [])
@@ -61,7 +61,7 @@ describe('nightly upload against a misbehaving SFTP server', () => {
     const t = await setUp({ rejectParallel: true })
 
     const result = await t.district.upload()
-    assert.equal(result.code, 0, result.stdout)
+    assert.equal(result.code, 0, result.stdout + result.stderr)
     assert.ok(t.server.rejectedWrites() > 0, 'the server did refuse')
     const transfer = result.json['transfer'] as Record<string, unknown>
     assert.equal(transfer['mode'], 'sequential')
@@ -80,7 +80,7 @@ describe('nightly upload against a misbehaving SFTP server', () => {
     const t = await setUp({ refuseMkdir: true })
 
     const result = await t.district.upload()
-    assert.equal(result.code, 6, result.stdout)
+    assert.equal(result.code, 6, result.stdout + result.stderr)
     assert.equal(result.json['code'], 'UPLOAD_NOT_PERMITTED')
     assert.match(
       String(result.json['message']),
@@ -94,7 +94,7 @@ describe('nightly upload against a misbehaving SFTP server', () => {
     const t = await setUp({ mkdirCollision: true })
 
     const result = await t.district.upload()
-    assert.equal(result.code, 0, result.stdout)
+    assert.equal(result.code, 0, result.stdout + result.stderr)
     const epochs = epochsOnDisk(t.uploadDir)
     assert.equal(epochs.length, 2)
     const [theirs, ours] = epochs as [string, string]

@@ -95,7 +95,7 @@ describe(
         await usePort(proxy.port)
         await slow.close()
       })
-      assert.equal(result.code, 0, result.stdout)
+      assert.equal(result.code, 0, result.stdout + result.stderr)
       assertVerifiedEpoch(result.json['epoch'])
       assert.equal(result.json['records'], RECORDS)
       assert.equal(result.json['retries'], 0)
@@ -128,7 +128,7 @@ describe(
         const before = proxy.fired()
 
         const result = await district.upload()
-        assert.equal(result.code, 0, result.stdout)
+        assert.equal(result.code, 0, result.stdout + result.stderr)
         assert.equal(proxy.fired(), before + 1, 'the cut happened')
         assert.ok(Number(result.json['retries']) >= 1)
         assertVerifiedEpoch(result.json['epoch'])
@@ -147,7 +147,7 @@ describe(
 
       const result = await district.upload()
       proxy.setFaults([])
-      assert.equal(result.code, 6, result.stdout)
+      assert.equal(result.code, 6, result.stdout + result.stderr)
       assert.equal(result.json['code'], 'NETWORK_STALLED')
       assert.match(
         String(result.json['message']),
@@ -172,7 +172,7 @@ describe(
       const before = proxy.fired()
 
       const result = await district.upload()
-      assert.equal(result.code, 0, result.stdout)
+      assert.equal(result.code, 0, result.stdout + result.stderr)
       assert.equal(proxy.fired(), before + 1, 'the reset happened')
       assertVerifiedEpoch(result.json['epoch'])
       assert.deepEqual(epochsOnDisk(uploadDir), [result.json['epoch']])
@@ -223,7 +223,7 @@ describe(
       fs.chownSync(uploadDir, 0, 0)
       try {
         const result = await district.upload()
-        assert.equal(result.code, 6, result.stdout)
+        assert.equal(result.code, 6, result.stdout + result.stderr)
         assert.equal(result.json['code'], 'UPLOAD_NOT_PERMITTED')
         assert.match(String(result.json['message']), /\/upload/)
         const runs = await readRuns(district.ctx.layout, DOMAIN)
@@ -240,12 +240,12 @@ describe(
       district.writeExport(RECORDS, { ageHours: 40 })
 
       const refused = await district.upload()
-      assert.equal(refused.code, 7, refused.stdout)
+      assert.equal(refused.code, 7, refused.stdout + refused.stderr)
       assert.equal(refused.json['code'], 'EXPORT_STALE')
       assert.equal(epochsOnDisk(uploadDir).length, 0, 'nothing was sent')
 
       const forced = await district.upload('--allow-stale')
-      assert.equal(forced.code, 0, forced.stdout)
+      assert.equal(forced.code, 0, forced.stdout + forced.stderr)
       district.writeExport(RECORDS)
     })
 
@@ -254,13 +254,13 @@ describe(
       district.writeExport(500)
 
       const held = await district.upload()
-      assert.equal(held.code, 7, held.stdout)
+      assert.equal(held.code, 7, held.stdout + held.stderr)
       assert.equal(held.json['code'], 'EXPORT_RECORD_DROP')
       assert.match(String(held.json['message']), /500 records/)
       assert.equal(epochsOnDisk(uploadDir).length, 0)
 
       const forced = await district.upload('--allow-drop')
-      assert.equal(forced.code, 0, forced.stdout)
+      assert.equal(forced.code, 0, forced.stdout + forced.stderr)
       district.writeExport(RECORDS)
     })
 
@@ -285,7 +285,7 @@ describe(
       const holder = await holdLock(district.home)
       try {
         const busy = await district.upload()
-        assert.equal(busy.code, 8, busy.stdout)
+        assert.equal(busy.code, 8, busy.stdout + busy.stderr)
         assert.equal(busy.json['code'], 'RUN_IN_PROGRESS')
       } finally {
         holder.kill('SIGKILL')
@@ -295,7 +295,7 @@ describe(
       // The killed holder never released its lock; the next night runs anyway.
       clearUploads()
       const next = await district.upload()
-      assert.equal(next.code, 0, next.stdout)
+      assert.equal(next.code, 0, next.stdout + next.stderr)
       assertVerifiedEpoch(next.json['epoch'])
     })
 
@@ -304,7 +304,7 @@ describe(
       await district.ctx.store.set(DOMAIN, { mode: 'direct' })
       try {
         const first = await district.upload()
-        assert.equal(first.code, 0, first.stdout)
+        assert.equal(first.code, 0, first.stdout + first.stderr)
         assert.equal(first.json['epoch'], undefined)
         assert.equal(
           first.json['remotePath'],
@@ -314,7 +314,7 @@ describe(
 
         exportFile = district.writeExport(RECORDS + 500)
         const second = await district.upload()
-        assert.equal(second.code, 0, second.stdout)
+        assert.equal(second.code, 0, second.stdout + second.stderr)
         assert.deepEqual(fs.readdirSync(uploadDir), ['TxEISStudent_015907.txt'])
         const onServer = fs.readFileSync(
           path.join(uploadDir, 'TxEISStudent_015907.txt'),

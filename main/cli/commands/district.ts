@@ -1,4 +1,6 @@
 import type { Command } from 'commander'
+import { normalizeDomain } from '../../../shared/domain'
+import { AppError, toErrorData } from '../../../shared/errors'
 import type { DistrictSettings } from '../../../shared/settings-schema'
 import { addDistrictLike } from '../../services/district-copy'
 import { redactProxyUrl } from '../../services/proxy-tunnel'
@@ -83,14 +85,43 @@ export function registerDistrictCommands(
     .description('list every district in this home')
     .action(
       cli.run(async () => {
-        const districts = await cli.ctx().store.list()
+        const { districts, damaged } = await cli.ctx().store.listAll()
         const text = districts.length
           ? districts.map(
               (d) =>
                 `${d.domain}\t${d.name}\t${d.key ? d.key.sha256 : 'no key'}`,
             )
-          : ['No districts yet. Add one with: district add <domain>']
-        return { json: { districts }, text }
+          : damaged.length
+            ? []
+            : ['No districts yet. Add one with: district add <domain>']
+        if (damaged.length === 0) return { json: { districts }, text }
+
+        // One damaged district must not hide the others, nor pass unseen.
+        const { extra: _extra, ...failure } = toErrorData(
+          new AppError(
+            'INVALID_SETTINGS',
+            `${damaged.length} district(s) could not be read: ${damaged
+              .map((d) => `${d.error.message}`)
+              .join(' ')}`,
+          ),
+        )
+        return {
+          json: {
+            districts,
+            damaged: damaged.map((d) => ({
+              domain: d.domain,
+              code: d.error.code,
+              message: d.error.message,
+            })),
+            ...failure,
+          },
+          text: [
+            ...text,
+            ...damaged.map((d) => `DAMAGED ${d.domain}\t${d.error.message}`),
+            `What to do: ${failure.whatToDo}`,
+          ],
+          exitCode: failure.exitCode,
+        }
       }),
     )
 
@@ -126,12 +157,12 @@ export function registerDistrictCommands(
         )
         return {
           json: {
-            domain: domain.trim().toLowerCase(),
+            domain: normalizeDomain(domain),
             archivedTo,
             scheduleRemoved,
           },
           text: [
-            `Removed ${domain}. Its keys and history were kept in ${archivedTo}.`,
+            `Removed ${normalizeDomain(domain)}. Its keys and history were kept in ${archivedTo}.`,
             ...(scheduleRemoved ? ['Its nightly run was removed too.'] : []),
           ],
         }

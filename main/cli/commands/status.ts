@@ -28,6 +28,11 @@ export function registerStatusCommand(program: Command, cli: CliContext): void {
           domain: string | undefined,
           flags: FleetFlags & { wait?: string; all?: boolean },
         ) => {
+          if (flags.all && domain !== undefined)
+            throw new AppError(
+              'USAGE',
+              `Name one district (status ${domain}) or pass --all, not both.`,
+            )
           const ctx = cli.ctx()
           if (flags.all) return fleetOutput(ctx, flags)
           if (!domain)

@@ -73,18 +73,53 @@ export function editCrontab(
   domain: string,
   block: string | undefined,
 ): string {
-  const { begin, end } = cronMarkers(domain)
-  const lines = current.split('\n')
-  const start = lines.indexOf(begin)
-  const stop = start === -1 ? -1 : lines.indexOf(end, start)
-  const kept =
-    start === -1 || stop === -1
-      ? lines
-      : [...lines.slice(0, start), ...lines.slice(stop + 1)]
+  let kept = current.split('\n')
+  // Every copy goes: a hand-edited crontab may hold the block twice.
+  for (let range = blockRange(kept, domain); range;) {
+    kept = [...kept.slice(0, range.start), ...kept.slice(range.stop + 1)]
+    range = blockRange(kept, domain)
+  }
 
   while (kept.length > 0 && kept[kept.length - 1] === '') kept.pop()
   if (block) kept.push(block)
   return kept.length > 0 ? `${kept.join('\n')}\n` : ''
+}
+
+interface BlockRange {
+  readonly start: number
+  /** The END line, or the block's last line when END was deleted. */
+  readonly stop: number
+  readonly complete: boolean
+}
+
+/**
+ * Where this district's block is. A block whose END line was deleted by
+ * hand still runs every night, so it is still found: it ends after its
+ * own comment and entry lines.
+ */
+function blockRange(
+  lines: readonly string[],
+  domain: string,
+): BlockRange | undefined {
+  const { begin, end } = cronMarkers(domain)
+  const start = lines.indexOf(begin)
+  if (start === -1) return undefined
+
+  const stop = lines.indexOf(end, start)
+  if (stop !== -1) return { start, stop, complete: true }
+
+  const ours = `'nightly' ${shellQuote(domain)}`
+  let last = start
+  for (let i = start + 1; i < lines.length; i++) {
+    const line = lines[i] ?? ''
+    const marker =
+      line.startsWith(`# BEGIN ${UNIT_PREFIX} `) ||
+      line.startsWith(`# END ${UNIT_PREFIX} `)
+    const belongs = (line.startsWith('#') && !marker) || line.includes(ours)
+    if (!belongs) break
+    last = i
+  }
+  return { start, stop: last, complete: false }
 }
 
 /** Finds this district's block and reads back its time and program. */
@@ -92,18 +127,17 @@ export function readCronBlock(
   crontab: string,
   domain: string,
 ): RegisteredTask | undefined {
-  const { begin, end } = cronMarkers(domain)
   const lines = crontab.split('\n')
-  const start = lines.indexOf(begin)
-  const stop = start === -1 ? -1 : lines.indexOf(end, start)
-  if (start === -1 || stop === -1) return undefined
+  const range = blockRange(lines, domain)
+  if (!range) return undefined
 
   const entry = lines
-    .slice(start + 1, stop)
+    .slice(range.start + 1, range.complete ? range.stop : range.stop + 1)
     .find((line) => line.trim() && !line.startsWith('#'))
   const match = entry ? /^(\d+) (\d+) \* \* \* (.*)$/.exec(entry) : null
-  if (!match)
+  if (!match || !range.complete)
     return {
+      ...(match ? { at: atOf(match) } : {}),
       state: 'damaged',
       warnings: ['The crontab block is damaged; run schedule install again.'],
     }
@@ -112,9 +146,13 @@ export function readCronBlock(
   const program = words.slice(3).find((w) => !/^[A-Z_]+=/.test(w))
   return {
     ...(program ? { program } : {}),
-    at: `${match[2]?.padStart(2, '0')}:${match[1]?.padStart(2, '0')}`,
+    at: atOf(match),
     state: 'in crontab',
   }
+}
+
+function atOf(match: RegExpExecArray): string {
+  return `${match[2]?.padStart(2, '0')}:${match[1]?.padStart(2, '0')}`
 }
 
 // Reads back words in the quoting this module writes.
