@@ -82,7 +82,9 @@ function rankCauses(
     cause: 'other-account',
     text: `SameGoal may have installed the key for another account than "${domain}": ask them which account holds it.`,
   }
-  const waiting = notInstalledCause(window)
+  const waiting = district.practice
+    ? practiceWaitCause()
+    : notInstalledCause(window)
   const shared = district.keyShared
   const current = district.key?.sha256
 
@@ -93,13 +95,22 @@ function rankCauses(
     }
     return [other, otherAccount, username]
   }
-  if (domainLooksWrong(domain, district.host))
+  // Practice domains are made up (.example) and live on a local server.
+  if (!district.practice && domainLooksWrong(domain, district.host))
     return [username, waiting, otherAccount]
+  if (district.practice) return [waiting, username]
   // Installed by SameGoal's word, or long enough ago: the account is the doubt.
   if (shared?.installedAt || (window.sharedAt && !window.withinWindow))
     return [otherAccount, username, waiting]
 
   return [waiting, otherAccount, username]
+}
+
+function practiceWaitCause(): LikelyCause {
+  return {
+    cause: 'not-installed-yet',
+    text: 'The practice server honours a key only after its sync delay (30 seconds unless it was started with another --sync-delay), as SameGoal takes time to install a key. Keep trying; if it was never sent, send it in step 2.',
+  }
 }
 
 function notInstalledCause(window: KeySyncWindow): LikelyCause {

@@ -53,8 +53,23 @@ export async function checkConnection(
   try {
     return await runCheck(ctx, district, trust, options, onPhase, phases)
   } catch (error) {
+    await pinIfTrusted(ctx, district, error)
     throw failureWithPhases(ctx, district, error, phases)
   }
+}
+
+// A key the technician chose to trust stays trusted when a later phase
+// fails (typically the login, while SameGoal installs the key), so the
+// next test does not ask again.
+async function pinIfTrusted(
+  ctx: ServiceContext,
+  district: DistrictSettings,
+  error: unknown,
+): Promise<void> {
+  if (!(error instanceof AppError) || !error.extra?.['hostKeyAccepted']) return
+
+  const serverKey = error.extra['serverKey'] as SftpSession['serverKey']
+  await pinHostKey(ctx, district, serverKey)
 }
 
 async function runCheck(
@@ -73,7 +88,7 @@ async function runCheck(
 
   try {
     if (session.hostKeyDecision === 'new')
-      await pinHostKey(ctx, district, session)
+      await pinHostKey(ctx, district, session.serverKey)
 
     onPhase('list-folders')
     const upload = await readFolder(session, UPLOAD_DIR)
@@ -104,9 +119,9 @@ async function runCheck(
 async function pinHostKey(
   ctx: ServiceContext,
   district: DistrictSettings,
-  session: SftpSession,
+  serverKey: SftpSession['serverKey'],
 ): Promise<void> {
-  const pin = { ...session.serverKey, pinnedAt: ctx.now().toISOString() }
+  const pin = { ...serverKey, pinnedAt: ctx.now().toISOString() }
   await ctx.store.update(district.domain, (current) => ({
     ...current,
     hostKey: pin,

@@ -23,7 +23,7 @@ import {
   recordProcessing,
   type ProcessingRecord,
 } from './processing-log'
-import { listIfPresent } from './remote-folders'
+import { listIfPresent, type RemoteEntry } from './remote-folders'
 import { readRuns } from './run-history'
 
 export { isErrorFile, RESULT_FILES } from './epoch-inspect'
@@ -208,7 +208,7 @@ async function epochStatus(
   if (!location) return { ...base, state: 'missing', files: [], errorFiles: [] }
 
   const dir = `${location}/${epoch}`
-  const entries = (await listIfPresent(lookup.sftp, dir)) ?? []
+  const entries = (await listEpochFolder(lookup, dir)) ?? []
   const classified = await classifyEpoch(lookup.sftp, dir, entries, exportName)
   const status = { ...base, location, ...classified }
 
@@ -217,6 +217,28 @@ async function epochStatus(
 
   const rows = await cachedOrCounted(lookup, status, dir)
   return { ...status, rows }
+}
+
+// The account's folders were readable, so a refusal here is this one
+// epoch's folder: say so, rather than that the account lacks a folder.
+async function listEpochFolder(
+  lookup: Lookup,
+  dir: string,
+): Promise<RemoteEntry[] | undefined> {
+  try {
+    return await listIfPresent(lookup.sftp, dir)
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error
+    throw new AppError(
+      'REMOTE_FOLDER_MISSING',
+      `The epoch folder ${dir} on the server cannot be read, so what SameGoal made of it is unknown. Ask SameGoal to check the permissions of that folder.`,
+      {
+        cause: error.cause,
+        ...(error.details ? { details: error.details } : {}),
+        extra: { folder: dir },
+      },
+    )
+  }
 }
 
 // /upload-processed was not listed (the cheap path): look our epoch up by

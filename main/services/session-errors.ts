@@ -154,11 +154,18 @@ export function lostError(raw: Error & { level?: string }, where: string) {
 export function withServerKey(
   error: AppError,
   serverKey: ServerKey | undefined,
+  hostKeyAccepted = false,
 ): AppError {
   if (!serverKey || error.extra?.['serverKey']) return error
 
   return new AppError(error.code, error.message, {
     ...(error.details ? { details: error.details } : {}),
-    extra: { ...error.extra, serverKey },
+    // Accepted: the technician trusted this key for this connection and it
+    // passed, even though a later phase failed.
+    extra: {
+      ...error.extra,
+      serverKey,
+      ...(hostKeyAccepted ? { hostKeyAccepted } : {}),
+    },
   })
 }

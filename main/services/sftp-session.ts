@@ -162,7 +162,8 @@ async function handshake(
   } catch (error) {
     socket.destroy()
     const named = setupError(error, state, where, options.username)
-    throw withServerKey(named, state.serverKey)
+    const accepted = state.hostKeyDecision === 'new' && !state.hostKeyError
+    throw withServerKey(named, state.serverKey, accepted)
   }
 
   const serverKey = state.serverKey

@@ -89,6 +89,19 @@ describe('the rules behind the connection diagnosis', () => {
 
     assert.equal(causes(stale)[0], 'not-shared')
     assert.equal(causes(installed)[0], 'other-account')
+
+    // A practice domain is made up; its key waits for the sync delay only.
+    const practice = {
+      ...district({ key, keyShared: { at, route: 'practice' } }),
+      domain: 'rehearsal-isd.example',
+      practice: true,
+    }
+    const practiceCauses = explainAuthRefusal(refused, practice, NOW).extra?.[
+      'likelyCauses'
+    ] as { cause: string; text: string }[]
+    assert.equal(practiceCauses[0]?.cause, 'not-installed-yet')
+    assert.match(practiceCauses[0]?.text ?? '', /sync delay/)
+    assert.doesNotMatch(practiceCauses[0]?.text ?? '', /60 minutes/)
   })
 
   it('takes time limits from the flag, then the context, then the district', () => {

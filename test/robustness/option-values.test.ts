@@ -99,3 +99,40 @@ describe('incomplete or contradictory commands', () => {
     fs.rmSync(home, { recursive: true, force: true })
   })
 })
+
+describe('alert options', () => {
+  it('refuses hex ports, empty recipients and empty numbers, writing nothing', async () => {
+    const home = tempDir('sg-alert-opts')
+    const cli = (...args: string[]) => cliInProcess(home, [...args, '--json'])
+    const set = await cli(
+      'alerts',
+      'set',
+      '--email',
+      'on',
+      '--smtp-host',
+      '127.0.0.1',
+      '--smtp-port',
+      '2525',
+      '--from',
+      'alerts@esc.example.org',
+      '--to',
+      'tech@esc.example.org',
+    )
+    assert.equal(set.code, 0, set.stdout)
+    const file = path.join(home, 'alerts.json')
+    const saved = fs.readFileSync(file, 'utf8')
+
+    for (const [flag, value] of [
+      ['--smtp-port', '0x19'],
+      ['--smtp-port', '25.0'],
+      ['--to', ''],
+      ['--stuck-hours', ''],
+      ['--stagger-minutes', ' '],
+    ] as const) {
+      const result = await cli('alerts', 'set', flag, value)
+      assertRefused(result, 2, 'INVALID_INPUT')
+    }
+    assert.equal(fs.readFileSync(file, 'utf8'), saved)
+    fs.rmSync(home, { recursive: true, force: true })
+  })
+})

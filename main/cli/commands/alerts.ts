@@ -110,17 +110,18 @@ function applyFlags(
   password: string | undefined,
 ): AlertSettings {
   const next: AlertSettings = { ...current }
-  if (flags.stuckHours)
+  if (flags.stuckHours !== undefined)
     next.stuckAfterHours = positive(flags.stuckHours, '--stuck-hours')
-  if (flags.staleHours)
+  if (flags.staleHours !== undefined)
     next.staleAfterHours = positive(flags.staleHours, '--stale-hours')
-  if (flags.leftoverHours)
+  if (flags.leftoverHours !== undefined)
     next.leftoverAfterHours = positive(flags.leftoverHours, '--leftover-hours')
-  if (flags.staggerMinutes)
+  if (flags.staggerMinutes !== undefined)
     next.staggerMinutes = Math.round(
       positive(flags.staggerMinutes, '--stagger-minutes', true),
     )
-  if (flags.desktop) next.desktop = onOff(flags.desktop, '--desktop')
+  if (flags.desktop !== undefined)
+    next.desktop = onOff(flags.desktop, '--desktop')
 
   const touchesEmail = [
     flags.email,
@@ -142,17 +143,20 @@ function emailFrom(
   flags: AlertFlags,
   password: string | undefined,
 ): EmailSettings {
-  const secure = flags.smtpSecure
-    ? onOff(flags.smtpSecure, '--smtp-secure')
-    : (current?.secure ?? false)
+  const secure =
+    flags.smtpSecure !== undefined
+      ? onOff(flags.smtpSecure, '--smtp-secure')
+      : (current?.secure ?? false)
   const candidate = {
-    enabled: flags.email
-      ? onOff(flags.email, '--email')
-      : (current?.enabled ?? false),
+    enabled:
+      flags.email !== undefined
+        ? onOff(flags.email, '--email')
+        : (current?.enabled ?? false),
     host: flags.smtpHost ?? current?.host ?? '',
-    port: flags.smtpPort
-      ? Number(flags.smtpPort)
-      : (current?.port ?? (secure ? 465 : 587)),
+    port:
+      flags.smtpPort !== undefined
+        ? smtpPort(flags.smtpPort)
+        : (current?.port ?? (secure ? 465 : 587)),
     secure,
     ...((flags.smtpUser ?? current?.user)
       ? { user: flags.smtpUser ?? current?.user }
@@ -161,12 +165,13 @@ function emailFrom(
       ? { password: password ?? current?.password }
       : {}),
     from: flags.from ?? current?.from ?? '',
-    to: flags.to
-      ? flags.to
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : (current?.to ?? []),
+    to:
+      flags.to !== undefined
+        ? flags.to
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : (current?.to ?? []),
   }
 
   const parsed = emailSettingsSchema.safeParse(candidate)
@@ -179,8 +184,20 @@ function emailFrom(
   )
 }
 
+// Digits only: Number() would also read 0x19 or 2e1 as a port.
+function smtpPort(value: string): number {
+  const n = /^\d{1,5}$/.test(value.trim()) ? Number(value.trim()) : NaN
+  if (n >= 1 && n <= 65535) return n
+
+  throw new AppError(
+    'INVALID_INPUT',
+    `--smtp-port must be a whole number from 1 to 65535, not "${value}".`,
+  )
+}
+
 function positive(value: string, flag: string, zeroOk = false): number {
-  const n = Number(value)
+  // Number('') and Number(' ') are 0, which must not pass for a value.
+  const n = value.trim() === '' ? NaN : Number(value)
   if (Number.isFinite(n) && (n > 0 || (zeroOk && n === 0))) return n
 
   throw new AppError(

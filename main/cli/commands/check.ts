@@ -15,6 +15,7 @@ import { diagnosticReport } from '../../services/diagnostic-report'
 import { waitForKey } from '../../services/key-sync-wait'
 import type { Timeouts } from '../../services/sftp-session'
 import type { Io } from '../output'
+import { fingerprintMatches } from '../../../shared/fingerprint'
 import type { CliContext } from '../program'
 import { withPassphrase } from '../stdin'
 
@@ -93,6 +94,7 @@ export function registerCheckCommand(
     .action(
       cli.run(async (domain: string, flags: CheckFlags) => {
         const ctx = await withPassphrase(cli.ctx(), flags.passphraseStdin)
+        const pinBefore = (await ctx.store.get(domain)).hostKey
         const trust: TrustChoice = {
           ...(flags.trustHostKey ? { fingerprint: flags.trustHostKey } : {}),
           firstUse: flags.trustOnFirstUse === true,
@@ -124,22 +126,46 @@ export function registerCheckCommand(
         if (flags.report)
           await writeReport(cli, domain, flags.report, { at, report })
 
+        const warnings = trustWarnings(report, flags.trustHostKey)
         return {
           json: {
             ...report,
+            ...(pinBefore && report.hostKeyPinned === 'new'
+              ? { replacedHostKey: pinBefore }
+              : {}),
+            ...(warnings.length > 0 ? { warnings } : {}),
             ...(flags.report ? { reportFile: path.resolve(flags.report) } : {}),
           },
-          text: successLines(report, flags.report),
+          text: [
+            ...successLines(report, flags.report, pinBefore?.sha256),
+            ...warnings.map((w) => `Warning: ${w}`),
+          ],
         }
       }),
     )
 }
 
-function successLines(report: CheckReport, reportFile?: string): string[] {
+// A fingerprint typed to trust that is not the server's must never pass
+// silently, even when the pinned key matched and nothing changed.
+function trustWarnings(report: CheckReport, typed?: string): string[] {
+  if (!typed || fingerprintMatches(typed, report.serverKey)) return []
+
+  return [
+    `the fingerprint given (${typed}) is not this server's key; the pinned key matched, so the pin was not changed.`,
+  ]
+}
+
+function successLines(
+  report: CheckReport,
+  reportFile?: string,
+  replaced?: string,
+): string[] {
   const pinned =
-    report.hostKeyPinned === 'new'
-      ? 'first contact: confirm this fingerprint with SameGoal; it is pinned now'
-      : 'matches the pinned key'
+    report.hostKeyPinned !== 'new'
+      ? 'matches the pinned key'
+      : replaced
+        ? `it replaces the previously pinned key ${replaced} and is pinned now`
+        : 'first contact: confirm this fingerprint with SameGoal; it is pinned now'
   const latest = report.uploadProcessed.latestEpoch ?? 'none yet'
   const when = report.lastProcessedAt ? ` (${report.lastProcessedAt})` : ''
 

@@ -39,10 +39,14 @@ export async function runNightly(
   options: NightlyOptions = {},
 ): Promise<NightlyOutcome> {
   const district = await ctx.store.get(domain)
-  const slot = latestSlot(ctx.now(), district.at)
-  const previous = (await readRuns(ctx.layout, district.domain)).find(
-    (run) => run.result === 'success' && new Date(run.startedAt) >= slot,
-  )
+  const now = ctx.now()
+  const slot = latestSlot(now, district.at)
+  // A run stamped in the future (a clock that was wrong that night) is not
+  // tonight's: counting it would skip every night until that date.
+  const previous = (await readRuns(ctx.layout, district.domain)).find((run) => {
+    const started = new Date(run.startedAt)
+    return run.result === 'success' && started >= slot && started <= now
+  })
 
   if (previous) {
     ctx.log.info(
