@@ -1,3 +1,4 @@
+import { AppError } from '../../shared/errors'
 import type { DistrictSettings } from '../../shared/settings-schema'
 import { readAlertSettings } from './alert-settings'
 import type { ServiceContext } from './context'
@@ -19,6 +20,14 @@ export async function addDistrictLike(
   given: DistrictInput,
 ): Promise<DistrictSettings> {
   const model = await ctx.store.get(modelDomain)
+  // A copy of a practice district would be a real district pointed at the
+  // practice server: neither one thing nor the other.
+  if (model.practice) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `${model.domain} is a practice district; copy a real district, or add another practice district with "sandbox add".`,
+    )
+  }
   const { staggerMinutes } = await readAlertSettings(ctx.layout)
   const taken = new Set((await ctx.store.list()).map((d) => d.at))
 

@@ -180,7 +180,7 @@ function fromKeyObject(
   if (type !== 'rsa' && type !== 'ed25519') {
     throw new AppError(
       'KEY_TYPE_UNSUPPORTED',
-      `This is a ${String(type).toUpperCase()} key. SameGoal needs an RSA (2048 bits or more) or Ed25519 key; generate a new keypair instead.`,
+      `This is ${String(type).toUpperCase() === 'ECDSA' ? 'an' : 'a'} ${String(type).toUpperCase()} key. SameGoal needs an RSA (2048 bits or more) or Ed25519 key; generate a new keypair instead.`,
     )
   }
 
@@ -192,7 +192,7 @@ function checkUsable(key: sshpk.PrivateKey): void {
   if (key.type !== 'rsa' && key.type !== 'ed25519') {
     throw new AppError(
       'KEY_TYPE_UNSUPPORTED',
-      `This is a ${key.type.toUpperCase()} key. SameGoal needs an RSA (2048 bits or more) or Ed25519 key; generate a new keypair instead.`,
+      `This is ${key.type.toUpperCase() === 'ECDSA' ? 'an' : 'a'} ${key.type.toUpperCase()} key. SameGoal needs an RSA (2048 bits or more) or Ed25519 key; generate a new keypair instead.`,
     )
   }
   if (key.type === 'rsa' && key.size < 2048) {

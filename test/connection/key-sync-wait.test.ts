@@ -1,3 +1,5 @@
+import path from 'node:path'
+import fs from 'node:fs'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { after, before, describe, it } from 'node:test'
@@ -118,7 +120,14 @@ describe(
       assert.match(stderr, /Key refused \(attempt 1, AUTH_REFUSED\)/)
       const json = JSON.parse(stdout) as Record<string, unknown>
       assert.equal(json['ok'], true)
-      assert.equal(json['hostKeyPinned'], 'new')
+      // Trusted on the first attempt, which the refused login did not undo.
+      const settings = JSON.parse(
+        fs.readFileSync(
+          path.join(home, 'districts', DOMAIN, 'district.json'),
+          'utf8',
+        ),
+      ) as { hostKey?: { sha256: string } }
+      assert.equal(settings.hostKey?.sha256, sshd.hostKeySha256())
     })
   },
 )

@@ -154,4 +154,19 @@ describe('moving every district to another home in one file', () => {
     const third = await addDistrictLike(ctx, 'thirdisd.org', 'modelisd.org', {})
     assert.equal(third.at, '00:20', 'the next free slot, not the same time')
   })
+
+  it('refuses to copy a practice district into a real one', async () => {
+    const ctx = fresh()
+    await ctx.store.add('rehearsal.example', {
+      host: '127.0.0.1',
+      port: 2222,
+      practice: true,
+    })
+    await assert.rejects(
+      addDistrictLike(ctx, 'realisd.org', 'rehearsal.example', {}),
+      (e: Error & { code?: string }) =>
+        e.code === 'INVALID_INPUT' && /sandbox add/.test(e.message),
+    )
+    await assert.rejects(ctx.store.get('realisd.org'), /No district/)
+  })
 })

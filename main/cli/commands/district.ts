@@ -89,7 +89,7 @@ export function registerDistrictCommands(
         const text = districts.length
           ? districts.map(
               (d) =>
-                `${d.domain}\t${d.name}\t${d.key ? d.key.sha256 : 'no key'}`,
+                `${d.domain}\t${d.name}${d.practice ? ' [practice]' : ''}\t${d.key ? d.key.sha256 : 'no key'}`,
             )
           : damaged.length
             ? []
@@ -180,7 +180,10 @@ function districtOutput(
       ...intro,
       `Domain:        ${settings.domain}`,
       `Name:          ${settings.name}`,
-      `County-district: ${settings.countyDistrict ?? '(not set)'}`,
+      ...(settings.practice
+        ? ['Practice:      yes, on the local practice server only']
+        : []),
+      `County-dist.:  ${settings.countyDistrict ?? '(not set)'}`,
       `Server:        ${settings.host} port ${settings.port}`,
       `Export folder: ${settings.exportDir ?? '(not set)'}`,
       `File pattern:  ${settings.pattern}`,

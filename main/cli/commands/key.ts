@@ -49,7 +49,7 @@ export function registerKeyCommands(program: Command, cli: CliContext): void {
           },
         )
         return keyOutput(view, [
-          `Generated a ${describe(view)} keypair for ${view.domain}.`,
+          `Generated ${withArticle(describe(view))} keypair for ${view.domain}.`,
           ...pendingNote(view),
         ])
       }),
@@ -79,7 +79,7 @@ export function registerKeyCommands(program: Command, cli: CliContext): void {
             ...(passphrase ? { passphrase } : {}),
           })
           return keyOutput(view, [
-            `Imported a ${describe(view)} key for ${view.domain} (from ${view.importedFrom ?? 'a key file'}).`,
+            `Imported ${withArticle(describe(view))} key for ${view.domain} (from ${view.importedFrom ?? 'a key file'}).`,
             ...pendingNote(view),
           ])
         },
@@ -235,6 +235,11 @@ async function readKeyFile(file: string): Promise<string> {
 }
 
 /** The passphrase is the first line of stdin, so it never shows in a process list. */
+// "an RSA", "an Ed25519": both names start with a vowel sound.
+function withArticle(text: string): string {
+  return /^[AEIOU]/i.test(text) ? `an ${text}` : `a ${text}`
+}
+
 function describe(view: KeyView): string {
   return view.type === 'rsa' ? `RSA ${view.bits}-bit` : 'Ed25519'
 }

@@ -61,7 +61,8 @@ function fleetText(rows: readonly FleetRow[]): string[] {
       : 'nothing processed yet'
     const run = row.lastRun ? `last run ${row.lastRun.result}` : 'no runs yet'
     const code = row.code ? ` [${row.code}]` : ''
-    return `${row.state.padEnd(11)} ${row.domain}\t${row.name}\t${run}; ${processed}; next ${row.nextRun || 'not scheduled'}${code}`
+    const practice = row.practice ? ' [practice]' : ''
+    return `${row.state.padEnd(11)} ${row.domain}\t${row.name}${practice}\t${run}; ${processed}; next ${row.nextRun || 'not scheduled'}${code}`
   })
 }
 
