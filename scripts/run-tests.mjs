@@ -1,4 +1,5 @@
 // Runs every test file under test/ with Node's own test runner and tsx.
+// A test that runs longer than ten minutes fails instead of hanging CI.
 // Usage: node scripts/run-tests.mjs [filter]   (filter: part of a file path)
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -26,7 +27,7 @@ if (files.length === 0) {
 
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', '--test-reporter=spec', ...files],
   { cwd: root, stdio: 'inherit' },
 )
 process.exit(result.status ?? 1)
