@@ -103,11 +103,16 @@ export async function readStatus(
       new Map(records.flatMap((r) => (r.runId ? [[r.runId, r.epoch]] : []))),
     )
 
+    // Counts for the latest epoch, and for the latest one with results
+    // when the newest is still pending (counts are cached once made).
     const epochs: EpochStatus[] = []
+    let countedResults = false
     for (const [i, run] of latest.entries()) {
       const epoch = run.epoch ?? direct.get(run.id)
-      const count = i === 0 || options.countAll === true
-      epochs.push(await epochStatus(lookup, run, epoch, count))
+      const count = i === 0 || options.countAll === true || !countedResults
+      const status = await epochStatus(lookup, run, epoch, count)
+      countedResults ||= status.rows !== undefined
+      epochs.push(status)
     }
     const runIds = new Map([...direct].map(([id, epoch]) => [epoch, id]))
     await recordProcessing(

@@ -147,7 +147,11 @@ async function writeAll(
   const stop = (failure: unknown): void => {
     shared.failure ??= failure
   }
-  const watchdog = startWatchdog(shared, channels, options, stop)
+  // A dead link may never answer the writes in flight; the watchdog's
+  // verdict ends the wait for them.
+  let stalled = (): void => undefined
+  const abandoned = new Promise<void>((resolve) => (stalled = resolve))
+  const watchdog = startWatchdog(shared, channels, options, stop, stalled)
 
   try {
     const handles = await openHandles(channels, remotePath, options.stallMs)
@@ -165,7 +169,7 @@ async function writeAll(
         ),
       ),
     )
-    await Promise.all(workers)
+    await Promise.race([Promise.all(workers), abandoned])
     if (shared.failure === undefined) {
       await closeHandles(channels, handles, options.stallMs)
     } else if (linkAlive(shared.failure)) {
@@ -304,6 +308,7 @@ function startWatchdog(
   channels: SFTPWrapper[],
   options: TransferOptions,
   stop: (failure: unknown) => void,
+  onStall: () => void,
 ): () => void {
   const client = channelRemote(channels[0] as SFTPWrapper, 0).client
   // A cancel lets the writes in flight finish, so the connection stays
@@ -329,6 +334,7 @@ function startWatchdog(
         ),
       )
       client.destroy()
+      onStall()
     },
     Math.min(1000, Math.max(50, options.stallMs / 4)),
   )

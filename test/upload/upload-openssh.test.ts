@@ -180,7 +180,12 @@ describe(
 
     it('cancels mid-upload from the wizard without leaving COMPLETE or a partial file', async () => {
       clearUploads()
-      proxy.setFaults([{ kind: 'stall', afterBytes: Math.round(bytes * 0.5) }])
+      // A 60 ms link, so the upload is still going when Cancel arrives.
+      const slow = await startFaultProxy({
+        targetPort: server.port,
+        delayMs: 30,
+      })
+      await usePort(slow.port)
 
       // The very handler table the wizard's IPC binds.
       let cancelled: Promise<unknown> | undefined
@@ -194,7 +199,8 @@ describe(
         },
       )
       const run = await dispatch(handlers, 'upload:run', { domain: DOMAIN })
-      proxy.setFaults([])
+      await usePort(proxy.port)
+      await slow.close()
 
       assert.deepEqual(await cancelled, {
         ok: true,
