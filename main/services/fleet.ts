@@ -204,15 +204,22 @@ function lastProcessedOf(
   records: readonly ProcessingRecord[],
   now: Date,
 ): FleetRow['lastProcessed'] {
-  const epoch = records
+  const record = records
     .filter(
       (r) => r.state === 'processed' || r.state === 'processed-with-problems',
     )
-    .map((r) => r.epoch)
-    .sort()
+    .sort((a, b) => a.epoch.localeCompare(b.epoch))
     .at(-1)
-  const at = epoch ? parseEpoch(epoch) : undefined
-  if (!epoch || !at) return undefined
+  if (!record) return undefined
+
+  // The epoch name is local time where it was made; read in another time
+  // zone it can lie in the future, and then the time it was seen is used.
+  const epoch = record.epoch
+  const named = parseEpoch(epoch)
+  const at =
+    named && named.getTime() <= now.getTime()
+      ? named
+      : new Date(record.checkedAt)
 
   const ageHours = round1((now.getTime() - at.getTime()) / 3_600_000)
   return { epoch, at: at.toISOString(), ageHours }
