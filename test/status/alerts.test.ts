@@ -7,6 +7,7 @@ import { toErrorData, AppError } from '../../shared/errors'
 import { updateAlertSettings } from '../../main/services/alert-settings'
 import { alertRunFailure, fleetAlerts } from '../../main/services/alerts'
 import { createContext } from '../../main/services/context'
+import { runNightly } from '../../main/services/schedule/nightly-run'
 import { memoryLogger } from './memory-logger'
 import { appendRun } from '../../main/services/run-history'
 import { tempDir } from '../harness/cli'
@@ -88,6 +89,20 @@ describe('alerts by desktop notification and email', () => {
     assert.match(received[0]?.text ?? '', /fooisd\.org/)
     assert.match(received[0]?.text ?? '', /NO_EXPORT_FILE/)
     assert.ok(!lines.join('\n').includes(PASSWORD))
+  })
+
+  it('the scheduled nightly run emails its own failure', async () => {
+    const ctx = createContext(home)
+    await ctx.store.add('nightisd.org', { host: '127.0.0.1', port: 9 })
+    const before = received.length
+
+    await assert.rejects(
+      runNightly(ctx, 'nightisd.org'),
+      (e: Error & { code?: string }) => e.code === 'NO_EXPORT_FOLDER',
+    )
+    assert.equal(received.length, before + 1)
+    assert.match(received.at(-1)?.text ?? '', /nightisd\.org/)
+    assert.match(received.at(-1)?.text ?? '', /NO_EXPORT_FOLDER/)
   })
 
   it('mails the districts that need attention from status --all --alert', async () => {

@@ -2,9 +2,12 @@ import dns from 'node:dns/promises'
 import fs from 'node:fs'
 import net from 'node:net'
 import pRetry from 'p-retry'
+import { toErrorData } from '../../../shared/errors'
 import type { UploadResult } from '../../../shared/reports'
 import type { RunRecord } from '../../../shared/settings-schema'
+import { alertRunFailure } from '../alerts'
 import type { ServiceContext } from '../context'
+import { checkBeforeUpload } from '../processing-status'
 import { readRuns } from '../run-history'
 import { runUpload } from '../upload-run'
 import { latestSlot } from './night-slot'
@@ -72,7 +75,17 @@ export async function runNightly(
       'network still down; trying anyway',
     )
 
-  return { kind: 'uploaded', result: await runUpload(ctx, district.domain) }
+  // Last night's epoch first: whether SameGoal processed it is recorded as
+  // a fact of its own before tonight's upload adds another.
+  await checkBeforeUpload(ctx, district.domain)
+
+  try {
+    return { kind: 'uploaded', result: await runUpload(ctx, district.domain) }
+  } catch (error) {
+    // Nobody watches at 2 a.m.: the optional email alert says it failed.
+    await alertRunFailure(ctx, district.domain, toErrorData(error))
+    throw error
+  }
 }
 
 /**
