@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
+import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { writeSampleExport } from '../../main/processor/sample-export'
 import { DistrictStore } from '../../main/services/district-store'
 import { generateKey } from '../../main/services/keys'
 import { tempDir } from '../harness/cli'
@@ -65,6 +67,30 @@ describe(
       assert.equal(result.code, 0, result.stdout)
       assert.equal(result.json['hostKeyPinned'], 'new')
       assert.match(server.log(), /Accepted publickey/)
+    })
+
+    it('uploads by hand with the passphrase from standard input', async () => {
+      const exportDir = tempDir('sg-locked-export')
+      await writeSampleExport(exportDir, { records: 20 })
+      await new DistrictStore(home).set(DOMAIN, { exportDir })
+
+      const refused = await cliWithInput(home, ['upload', DOMAIN])
+      assert.equal(refused.code, 2)
+      assert.equal(refused.json['code'], 'KEY_PASSPHRASE_NEEDED')
+
+      const sent = await cliWithInput(
+        home,
+        ['upload', DOMAIN, '--passphrase-stdin'],
+        'district secret\n',
+      )
+      assert.equal(sent.code, 0, sent.stdout)
+      const epoch = String(sent.json['epoch'])
+      const dir = path.join(server.accountRoot(DOMAIN), 'upload', epoch)
+      assert.deepEqual(fs.readdirSync(dir).sort(), [
+        'COMPLETE',
+        'TxEISStudent_015907.txt',
+      ])
+      fs.rmSync(exportDir, { recursive: true, force: true })
     })
   },
 )

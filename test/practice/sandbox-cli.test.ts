@@ -61,7 +61,9 @@ describe('the practice server, driven through the CLI', () => {
     await new Promise((r) => setTimeout(r, usableAt - Date.now() + 100))
     const checked = await cli('check', DOMAIN, '--trust-on-first-use')
     assert.equal(checked.code, 0, checked.stdout)
-    assert.equal(checked.json['hostKeyPinned'], 'new')
+    // The early check trusted the host key on first use; its refused
+    // login did not undo that, so this one only verifies it.
+    assert.equal(checked.json['hostKeyPinned'], 'existing')
 
     const upload = await cli('upload', DOMAIN)
     assert.equal(upload.code, 0, upload.stdout)

@@ -2,11 +2,13 @@ import type { Command } from 'commander'
 import type { UploadResult } from '../../../shared/reports'
 import { runUpload } from '../../services/upload-run'
 import type { CliContext } from '../program'
+import { withPassphrase } from '../stdin'
 
 interface UploadFlags {
   readonly file?: string
   readonly allowStale?: boolean
   readonly allowDrop?: boolean
+  readonly passphraseStdin?: boolean
 }
 
 /** `upload <domain>`: one nightly run. */
@@ -25,10 +27,15 @@ export function registerUploadCommand(program: Command, cli: CliContext): void {
       '--allow-drop',
       'send an export with far fewer records than last time, once',
     )
+    .option(
+      '--passphrase-stdin',
+      'unlock a passphrase-protected key with the first line of standard input (for a run by hand; the scheduled run cannot)',
+    )
     .action(
       cli.run(async (domain: string, flags: UploadFlags) => {
+        const ctx = await withPassphrase(cli.ctx(), flags.passphraseStdin)
         const result = await withInterruptAsCancel((signal) =>
-          runUpload(cli.ctx(), domain, {
+          runUpload(ctx, domain, {
             ...(flags.file ? { file: flags.file } : {}),
             ...(flags.allowStale ? { allowStale: true } : {}),
             ...(flags.allowDrop ? { allowDrop: true } : {}),
