@@ -117,6 +117,8 @@ export interface EpochStatus {
   readonly exportRecords?: number
   readonly rows?: ResultRows
   readonly pendingHours?: number
+  /** Doubts about a processed epoch, such as far fewer students than sent. */
+  readonly warnings?: readonly string[]
 }
 
 export interface StatusReport {

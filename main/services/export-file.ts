@@ -76,10 +76,17 @@ async function readFolder(folder: string): Promise<string[]> {
 
 async function describeFile(file: string): Promise<ExportFile> {
   const stat = await fs.stat(file).catch(() => undefined)
-  if (!stat?.isFile()) {
+  if (!stat) {
     throw new AppError(
       'NO_EXPORT_FILE',
       `The export file ${file} does not exist.`,
+    )
+  }
+  if (!stat.isFile()) {
+    const kind = stat.isDirectory() ? 'a folder' : 'not a regular file'
+    throw new AppError(
+      'NO_EXPORT_FILE',
+      `${file} is ${kind}; give the export file itself with --file.`,
     )
   }
   return {

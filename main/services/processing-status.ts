@@ -221,7 +221,30 @@ async function epochStatus(
   if (classified.state === 'failed' || !count) return status
 
   const rows = await cachedOrCounted(lookup, status, dir)
-  return { ...status, rows }
+  const warnings = rowWarnings(rows, run.records)
+  return { ...status, rows, ...(warnings.length > 0 ? { warnings } : {}) }
+}
+
+// "processed" with no students, or with far fewer than the export held,
+// is not the result the district needs; say so beside the state. The
+// export may have a header line, hence the one record of slack.
+function rowWarnings(
+  rows: EpochStatus['rows'],
+  exportRecords: number | undefined,
+): string[] {
+  if (rows?.students === undefined) return []
+  if (rows.students === 0) {
+    return [
+      'students.csv holds no student rows: SameGoal may not have understood the export. Ask SameGoal to check this epoch.',
+    ]
+  }
+  if (exportRecords === undefined || exportRecords < 2) return []
+
+  const expected = exportRecords - 1
+  if (rows.students >= expected * 0.9) return []
+  return [
+    `students.csv has ${rows.students} students but the export had ${exportRecords} records: read the error text, or ask SameGoal which records were left out.`,
+  ]
 }
 
 // The account's folders were readable, so a refusal here is this one

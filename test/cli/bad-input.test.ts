@@ -113,6 +113,15 @@ describe('bad input gets a clear message and the right exit code', () => {
     assert.match(String(result.json['message']), /TxEISStudent_\*\.txt/)
   })
 
+  it('says when --file names a folder or a device, not a file', async () => {
+    const folder = await cli('upload', DOMAIN, '--file', exportDir)
+    assert.equal(folder.code, 7)
+    assert.match(String(folder.json['message']), /is a folder/)
+    const device = await cli('upload', DOMAIN, '--file', '/dev/null')
+    assert.equal(device.code, 7)
+    assert.match(String(device.json['message']), /not a regular file/)
+  })
+
   it('refuses an empty export file and records the refusal', async () => {
     fs.writeFileSync(path.join(exportDir, 'TxEISStudent_015907.txt'), '')
     const result = await cli('upload', DOMAIN)

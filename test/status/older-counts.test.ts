@@ -59,5 +59,23 @@ describe(
       const processed = report.epochs.find((e) => e.state === 'processed')
       assert.deepEqual(processed?.rows, { students: 6, guardians: 4 })
     })
+
+    it('warns when students.csv holds far fewer students than were sent', async () => {
+      const ctx = contextAt(home, NOW)
+      const junk = epochHoursAgo(NOW, 0.5)
+      epochOnDisk(server, DOMAIN, 'upload-processed', junk, {
+        ...EXPORT,
+        ...COMPLETE,
+        'students.csv': 'this is not the CSV you are looking for',
+      })
+      await uploadedRun(ctx, DOMAIN, hoursAgo(NOW, 0.5), {
+        epoch: junk,
+        records: 40,
+      })
+
+      const report = await readStatus(ctx, DOMAIN)
+      assert.equal(report.latest?.state, 'processed')
+      assert.match(report.latest?.warnings?.[0] ?? '', /no student rows/)
+    })
   },
 )

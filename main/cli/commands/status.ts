@@ -70,6 +70,7 @@ export function statusText(report: StatusReport): string[] {
     return [
       `${name}: ${stateWords(e)}${where}`,
       ...countLine(e),
+      ...(e.warnings ?? []).map((w) => `  Warning: ${w}`),
       ...e.errorFiles.flatMap((f) => [
         `  ${f.name}:`,
         ...f.firstLines.map((l) => `    ${l}`),
