@@ -21,21 +21,26 @@ export interface CliResult {
   readonly json: Record<string, unknown>
 }
 
-/** Runs `samegoal-ascender --home HOME ...args`. */
+/**
+ * Runs `samegoal-ascender --home HOME ...args`; `input`, when given, is
+ * what the command reads on standard input (for the --*-stdin flags).
+ */
 export function runCliProcess(
   home: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
+  input?: string,
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_BIN, '--home', home, ...args], {
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     })
+    if (input !== undefined) child.stdin?.end(input)
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
     child.once('error', reject)
     child.once('close', (code) => {
       let json: Record<string, unknown> = {}

@@ -1,7 +1,7 @@
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { CLI_BIN } from '../harness/cli'
+import { runCliProcess } from '../harness/cli'
 
 /**
  * Key fixtures made during the test by the real tools (ssh-keygen,
@@ -141,26 +141,5 @@ export function cliWithInput(
   args: readonly string[],
   input = '',
 ): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [CLI_BIN, '--home', home, '--json', ...args],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    )
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.once('error', reject)
-    child.once('close', (code) => {
-      let json: Record<string, unknown>
-      try {
-        json = JSON.parse(stdout) as Record<string, unknown>
-      } catch {
-        json = { unparsable: stdout }
-      }
-      resolve({ code: code ?? -1, stdout, stderr, json })
-    })
-    child.stdin.end(input)
-  })
+  return runCliProcess(home, ['--json', ...args], {}, input)
 }

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
-import { CLI_BIN, tempDir } from '../harness/cli'
+import { runCliProcess, tempDir } from '../harness/cli'
 import { cliInProcess, type InProcessResult } from '../harness/in-process-cli'
 import { freePort } from '../harness/openssh-server'
 
@@ -61,26 +60,5 @@ export function cliWithStdin(
   args: readonly string[],
   input: string,
 ): Promise<InProcessResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [CLI_BIN, '--home', home, ...args, '--json'],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    )
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.once('error', reject)
-    child.once('close', (code) => {
-      let json: Record<string, unknown> = {}
-      try {
-        json = JSON.parse(stdout) as Record<string, unknown>
-      } catch {
-        json = { unparsable: stdout }
-      }
-      resolve({ code: code ?? -1, stdout, stderr, json })
-    })
-    child.stdin.end(input)
-  })
+  return runCliProcess(home, [...args, '--json'], {}, input)
 }
