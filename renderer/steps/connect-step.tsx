@@ -72,6 +72,8 @@ export function ConnectStep({ district, onChanged, onNext }: StepProps) {
   const latest = mode === 'wait' ? wait : check
   const error = latest.error
   const result = latest.result
+  const hostKeyProblem =
+    error?.code === 'HOST_KEY_UNTRUSTED' || error?.code === 'HOST_KEY_CHANGED'
   const offerWait =
     !busy && error?.code === 'AUTH_REFUSED' && error.extra?.['keyWaitOffered']
 
@@ -154,7 +156,17 @@ export function ConnectStep({ district, onChanged, onNext }: StepProps) {
           </button>
         </div>
       ) : null}
-      {!busy && error ? <ErrorBox error={error} /> : null}
+      {!busy && error ? (
+        hostKeyProblem ? (
+          <ErrorBox
+            error={error}
+            brief
+            whatToDo="Nothing was sent. Confirm the fingerprint below with SameGoal (by phone) before you trust it."
+          />
+        ) : (
+          <ErrorBox error={error} />
+        )
+      ) : null}
       {!busy && error ? <LikelyCauses error={error} /> : null}
       {offerWait ? (
         <button
@@ -165,10 +177,7 @@ export function ConnectStep({ district, onChanged, onNext }: StepProps) {
           Keep trying until the key works
         </button>
       ) : null}
-      {!busy &&
-      error &&
-      (error.code === 'HOST_KEY_UNTRUSTED' ||
-        error.code === 'HOST_KEY_CHANGED') ? (
+      {!busy && hostKeyProblem ? (
         <TrustPrompt
           error={error}
           {...(trust ? { trusted: trust } : {})}

@@ -15,7 +15,7 @@ export function NightlySchedule({
 }: {
   readonly district: DistrictView
 }) {
-  const { domain, at } = district.settings
+  const { domain, at, exportDir, updatedAt } = district.settings
   const show = useAction(
     useCallback(() => call('schedule:show', { domain }), [domain]),
   )
@@ -33,8 +33,9 @@ export function NightlySchedule({
     refresh,
   )
 
-  // Read again whenever the district or its time changes.
-  useEffect(refresh, [domain, at])
+  // Read again whenever the district's settings change (its time, or the
+  // export folder its warnings speak of).
+  useEffect(refresh, [domain, at, exportDir, updatedAt])
 
   const view = show.result ?? install.result
   const busy = install.busy || remove.busy || runNow.busy
