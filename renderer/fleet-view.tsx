@@ -182,7 +182,7 @@ function FleetTable({
                   : `failed ${new Date(row.connection.at).toLocaleString()}: ${row.connection.code}`
                 : 'not checked yet'}
             </td>
-            <td>
+            <td className="row-actions">
               <button type="button" onClick={() => onSelect(row.domain)}>
                 Open
               </button>

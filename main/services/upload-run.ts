@@ -5,6 +5,7 @@ import type { UploadProgress, UploadResult } from '../../shared/reports'
 import type { DistrictSettings, RunRecord } from '../../shared/settings-schema'
 import type { ServiceContext } from './context'
 import { openDistrictSession } from './district-session'
+import type { SftpSession } from './sftp-session'
 import { uploadDirect, type DirectOutcome } from './direct-upload'
 import {
   uploadIntoEpoch,
@@ -126,7 +127,18 @@ async function performRun(
   report('check', 0, 0)
   const file = await readyFile(district, settings, options)
   Object.assign(facts, { file: file.path, bytes: file.bytes })
-  const checks = await checkExport(ctx, district, file, options)
+
+  // Connecting only reads, so it starts while the checks stream the file;
+  // a refused file still sends nothing, and its refusal is what is said.
+  const early = connect(ctx, district, log)
+  early.catch(() => undefined)
+  let checks: Awaited<ReturnType<typeof checkExport>>
+  try {
+    checks = await checkExport(ctx, district, file, options)
+  } catch (error) {
+    await early.then((session) => session.close()).catch(() => undefined)
+    throw error
+  }
   Object.assign(facts, { records: checks.records })
   if (checks.warnings.length > 0) facts.warnings = [...checks.warnings]
   log.info(
@@ -143,6 +155,7 @@ async function performRun(
     options,
     log,
     report,
+    early,
   )
   Object.assign(facts, {
     retries: sent.retries,
@@ -166,6 +179,19 @@ async function performRun(
     warnings: checks.warnings,
     ...(sent.transfer ? { transfer: sent.transfer } : {}),
   }
+}
+
+function connect(
+  ctx: ServiceContext,
+  district: DistrictSettings,
+  log: Logger,
+): Promise<SftpSession> {
+  return openDistrictSession(
+    ctx,
+    district,
+    { mode: 'pinned', pin: district.hostKey },
+    { log },
+  )
 }
 
 async function readyFile(
@@ -198,20 +224,20 @@ async function sendWithRetries(
   options: UploadOptions & { signal: AbortSignal },
   log: Logger,
   report: ReturnType<typeof progressReporter>,
+  early?: Promise<SftpSession>,
 ): Promise<Sent> {
   const state: EpochAttempt = {}
   let attemptMs = 0
+  let opened = early
 
   const { value, retries } = await withRetries(
     async (attempt) => {
       if (options.signal.aborted) throw cancelled()
       report('connect', 0, file.bytes, attempt)
-      const session = await openDistrictSession(
-        ctx,
-        district,
-        { mode: 'pinned', pin: district.hostKey },
-        { log },
-      )
+      // The first attempt uses the session opened during the checks.
+      const pending = opened ?? connect(ctx, district, log)
+      opened = undefined
+      const session = await pending
       const started = performance.now()
       const remote = remoteOf(session.sftp, settings.stallMs)
       const channels = await channelsForLink(remote, settings.channels, log)
