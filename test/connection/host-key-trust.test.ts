@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
+import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { runCliProcess, tempDir } from '../harness/cli'
 import {
@@ -57,6 +58,18 @@ describe(
         'asks about the login, not the host key again',
       )
       assert.equal(again.json['code'], 'AUTH_REFUSED')
+
+      // The fleet shows this as the district's connection state.
+      const recorded = JSON.parse(
+        fs.readFileSync(
+          path.join(home, 'districts', DOMAIN, 'connection.json'),
+          'utf8',
+        ),
+      ) as { ok: boolean; code?: string; via: string }
+      assert.deepEqual(
+        [recorded.ok, recorded.code, recorded.via],
+        [false, 'AUTH_REFUSED', 'check'],
+      )
     })
 
     it('warns when a typed fingerprint is not the server\u2019s', async () => {

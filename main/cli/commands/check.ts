@@ -16,6 +16,7 @@ import { waitForKey } from '../../services/key-sync-wait'
 import type { Timeouts } from '../../services/sftp-session'
 import type { Io } from '../output'
 import { fingerprintMatches } from '../../../shared/fingerprint'
+import { withConnectionRecord } from '../../services/connection-record'
 import type { CliContext } from '../program'
 import { withPassphrase } from '../stdin'
 
@@ -105,15 +106,22 @@ export function registerCheckCommand(
 
         let report: CheckReport
         try {
-          report =
-            flags.waitForKey === undefined
-              ? await checkConnection(ctx, domain, trust, check)
-              : await waitForKey(ctx, domain, {
-                  trust,
-                  check,
-                  onTick: tickPrinter(io),
-                  ...wait,
-                })
+          // The fleet view shows this outcome as the connection state.
+          report = await withConnectionRecord(
+            ctx.layout,
+            domain,
+            'check',
+            ctx.now,
+            () =>
+              flags.waitForKey === undefined
+                ? checkConnection(ctx, domain, trust, check)
+                : waitForKey(ctx, domain, {
+                    trust,
+                    check,
+                    onTick: tickPrinter(io),
+                    ...wait,
+                  }),
+          )
         } catch (error) {
           if (flags.report)
             await writeReport(cli, domain, flags.report, {
