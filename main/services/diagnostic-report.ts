@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module'
+import { CHECK_PHASES } from '../../shared/check-phases'
 import os from 'node:os'
 import appPackage from '../../package.json'
 import type { ErrorData } from '../../shared/errors'
@@ -19,15 +20,6 @@ export interface CheckOutcome {
   readonly error?: ErrorData
 }
 
-const PHASE_ORDER: readonly { id: CheckPhase; label: string }[] = [
-  { id: 'resolve', label: 'Look up the server name' },
-  { id: 'connect', label: 'Connect' },
-  { id: 'greet', label: 'Server answers (SSH greeting)' },
-  { id: 'verify-host', label: 'Check the server\u2019s identity' },
-  { id: 'authenticate', label: 'Log in with the district\u2019s key' },
-  { id: 'open-sftp', label: 'Open SFTP' },
-  { id: 'list-folders', label: 'Read /upload and /upload-processed' },
-]
 
 /** Builds the report text for a district and its latest test outcome. */
 export function diagnosticReport(
@@ -87,7 +79,7 @@ function outcomeLines(outcome: CheckOutcome | undefined): string[] {
     `Result:     ${error ? `FAILED ${error.code} (exit ${error.exitCode})` : 'works'}`,
     `Server host key seen: ${seen ? keyLine(seen) : 'not reached'}`,
     'Phases:',
-    ...PHASE_ORDER.map(({ id, label }) => {
+    ...CHECK_PHASES.map(({ id, label }) => {
       const mark =
         id === failed ? 'FAIL' : passed.includes(id) ? 'ok  ' : '--  '
       return `  ${mark} ${id.padEnd(13)} ${label}`

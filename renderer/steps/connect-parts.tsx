@@ -1,17 +1,9 @@
+import { CHECK_PHASES } from '../../shared/check-phases'
 import type { ErrorData } from '../../shared/errors'
 import type { CheckPhase, KeyWaitTick, ServerKey } from '../../shared/reports'
 
 /** Pieces of step 3: the progress list, the trust prompt, the countdown. */
 
-const PHASES: readonly { id: CheckPhase; label: string }[] = [
-  { id: 'resolve', label: 'Look up the server name' },
-  { id: 'connect', label: 'Connect' },
-  { id: 'greet', label: 'Server answers' },
-  { id: 'verify-host', label: 'Check the server\u2019s identity' },
-  { id: 'authenticate', label: 'Log in with the key' },
-  { id: 'open-sftp', label: 'Open SFTP' },
-  { id: 'list-folders', label: 'Read /upload and /upload-processed' },
-]
 
 /** The step-by-step list: each phase waiting, done, or failed with its reason. */
 export function PhaseList(props: {
@@ -25,7 +17,7 @@ export function PhaseList(props: {
 
   return (
     <ol className="phases" aria-label="Connection test progress">
-      {PHASES.map((p) => {
+      {CHECK_PHASES.map((p) => {
         const done = props.reached.includes(p.id) && p.id !== failedAt
         const state = p.id === failedAt ? 'failed' : done ? 'done' : 'waiting'
         return (

@@ -15,30 +15,11 @@ import { diagnosticReport } from '../../services/diagnostic-report'
 import { waitForKey } from '../../services/key-sync-wait'
 import type { Timeouts } from '../../services/sftp-session'
 import type { Io } from '../output'
+import { phaseLabel } from '../../../shared/check-phases'
 import { fingerprintMatches } from '../../../shared/fingerprint'
 import { withConnectionRecord } from '../../services/connection-record'
 import type { CliContext } from '../program'
 import { withPassphrase } from '../stdin'
-
-const PHASE_TEXT: Record<CheckPhase, string> = {
-  resolve: 'Looked up the server name',
-  connect: 'Connected',
-  greet: 'Server answered',
-  'verify-host': 'Checked the server\u2019s identity',
-  authenticate: 'Logged in with the district\u2019s key',
-  'open-sftp': 'Opened SFTP',
-  'list-folders': 'Read /upload and /upload-processed',
-}
-
-const FAILED_TEXT: Record<CheckPhase, string> = {
-  resolve: 'Look up the server name',
-  connect: 'Connect',
-  greet: 'Server answers as SSH',
-  'verify-host': 'Check the server\u2019s identity',
-  authenticate: 'Log in with the district\u2019s key',
-  'open-sftp': 'Open SFTP',
-  'list-folders': 'Read /upload and /upload-processed',
-}
 
 interface CheckFlags {
   readonly trustHostKey?: string
@@ -178,7 +159,7 @@ function successLines(
   const when = report.lastProcessedAt ? ` (${report.lastProcessedAt})` : ''
 
   return [
-    ...report.phases.map((p) => `ok   ${PHASE_TEXT[p] ?? p}`),
+    ...report.phases.map((p) => `ok   ${phaseLabel(p)}`),
     `Connection to ${report.host} port ${report.port} as ${report.domain} works.`,
     `Host key: ${report.serverKey.type} ${report.serverKey.sha256} (${report.serverKey.md5}), ${pinned}.`,
     `/upload: ${report.upload.epochs} epoch(s) waiting. /upload-processed: ${report.uploadProcessed.epochs} processed, latest ${latest}${when}.`,
@@ -191,8 +172,8 @@ function printFailedPhases(io: Io | undefined, error: unknown): void {
 
   const passed = (error.extra?.['phases'] ?? []) as CheckPhase[]
   const failed = error.extra?.['failedPhase'] as CheckPhase | undefined
-  const lines = passed.map((p) => `ok   ${PHASE_TEXT[p]}`)
-  if (failed) lines.push(`FAIL ${FAILED_TEXT[failed]}: ${error.code}`)
+  const lines = passed.map((p) => `ok   ${phaseLabel(p)}`)
+  if (failed) lines.push(`FAIL ${phaseLabel(failed)}: ${error.code}`)
   const causes = (error.extra?.['likelyCauses'] ?? []) as { text: string }[]
   if (causes.length > 0) lines.push('Likely causes, most likely first:')
   causes.forEach((c, i) => lines.push(`  ${i + 1}. ${c.text}`))
