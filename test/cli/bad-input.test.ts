@@ -169,6 +169,14 @@ describe('bad input gets a clear message and the right exit code', () => {
     await cli('district', 'set', DOMAIN, '--host', '127.0.0.1')
   })
 
+  it('refuses a mistyped host key fingerprint before connecting', async () => {
+    const result = await cli('check', DOMAIN, '--trust-host-key', 'nonsense')
+    assert.equal(result.code, 2)
+    assert.equal(result.json['code'], 'INVALID_INPUT')
+    assert.match(String(result.json['message']), /SHA256:/)
+    assert.equal(result.json['phases'], undefined, 'nothing was attempted')
+  })
+
   it('refuses a district without a key (exit 2)', async () => {
     await cli(
       'district',

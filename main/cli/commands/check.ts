@@ -16,7 +16,10 @@ import { waitForKey } from '../../services/key-sync-wait'
 import type { Timeouts } from '../../services/sftp-session'
 import type { Io } from '../output'
 import { phaseLabel } from '../../../shared/check-phases'
-import { fingerprintMatches } from '../../../shared/fingerprint'
+import {
+  fingerprintMatches,
+  parseFingerprint,
+} from '../../../shared/fingerprint'
 import { withConnectionRecord } from '../../services/connection-record'
 import type { CliContext } from '../program'
 import { withPassphrase } from '../stdin'
@@ -75,6 +78,13 @@ export function registerCheckCommand(
     )
     .action(
       cli.run(async (domain: string, flags: CheckFlags) => {
+        // A mistyped fingerprint is a typing error, not a reason to connect.
+        if (flags.trustHostKey && !parseFingerprint(flags.trustHostKey)) {
+          throw new AppError(
+            'INVALID_INPUT',
+            `--trust-host-key must be a fingerprint such as SHA256:... or MD5:aa:bb:..., not "${flags.trustHostKey}".`,
+          )
+        }
         const ctx = await withPassphrase(cli.ctx(), flags.passphraseStdin)
         const pinBefore = (await ctx.store.get(domain)).hostKey
         const trust: TrustChoice = {
