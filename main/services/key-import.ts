@@ -157,11 +157,11 @@ function readPem(source: KeyText & { format: 'pem' }, passphrase?: string) {
       ...(encrypted ? { passphrase: passphrase ?? '' } : {}),
     })
   } catch (error) {
-    const text = String(error)
-    if (encrypted && /unsupported/i.test(text))
+    if (encrypted && isCipherUnavailable(error))
       throw pemCipherRefused('its cipher', error)
     // A wrong passphrase usually fails the padding check ("bad decrypt"),
-    // but now and then it passes and the garbage fails to decode instead.
+    // but about one time in 256 it passes and the garbage then fails to
+    // decode ("DECODER routines::unsupported"): still a wrong passphrase.
     if (encrypted) throw incorrectPassphrase('PEM', error)
     throw new AppError(
       'INVALID_KEY',
@@ -169,6 +169,18 @@ function readPem(source: KeyText & { format: 'pem' }, passphrase?: string) {
       { cause: error },
     )
   }
+}
+
+/**
+ * True when OpenSSL lacks the cipher itself (a legacy one such as DES or
+ * RC2), as opposed to failing to decode what a wrong passphrase produced.
+ */
+function isCipherUnavailable(error: unknown): boolean {
+  const text = String(error)
+  if (/DECODER routines/i.test(text)) return false
+  return /digital envelope routines.*unsupported|unsupported (cipher|algorithm)/i.test(
+    text,
+  )
 }
 
 function fromKeyObject(

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
+import { spawnSync } from 'node:child_process'
 import { after, before, describe, it } from 'node:test'
 import ssh2 from 'ssh2'
 import sshpk from 'sshpk'
@@ -237,6 +238,61 @@ describe(
       assert.equal(error.code, 'KEY_CIPHER_UNSUPPORTED')
       assert.match(error.message, /chacha20-poly1305/)
       assert.match(error.message, /ssh-keygen -p/)
+    })
+
+    it('K5: a wrong passphrase that happens to pass the padding check is still called a wrong passphrase', async () => {
+      fx.openssl('pkcs8-lucky.pem', [
+        'genpkey',
+        '-algorithm',
+        'ed25519',
+        '-aes-128-cbc',
+        '-pass',
+        `pass:${PASS}`,
+      ])
+      const text = fx.text('pkcs8-lucky.pem')
+      // About one wrong passphrase in 256 decrypts to garbage with valid
+      // padding; find one so this case is exercised on every run.
+      let lucky: string | undefined
+      for (let i = 0; i < 20_000 && !lucky; i++) {
+        try {
+          crypto.createPrivateKey({ key: text, passphrase: `wrong-${i}` })
+        } catch (error) {
+          if (/DECODER routines/.test(String(error))) lucky = `wrong-${i}`
+        }
+      }
+      assert.ok(lucky, 'a passphrase that passes the padding check exists')
+
+      const error = await refusal(parsePrivateKeyText(text, lucky))
+      assert.equal(error.code, 'KEY_PASSPHRASE_INCORRECT')
+    })
+
+    it('K5: a PEM key under a legacy cipher OpenSSL no longer offers is refused with how to convert it', async (t) => {
+      fx.openssl('legacy-source.pem', ['genpkey', '-algorithm', 'ed25519'])
+      const made = spawnSync('openssl', [
+        'pkcs8',
+        '-topk8',
+        '-in',
+        fx.file('legacy-source.pem'),
+        '-v2',
+        'des-cbc',
+        '-provider',
+        'legacy',
+        '-provider',
+        'default',
+        '-passout',
+        `pass:${PASS}`,
+        '-out',
+        fx.file('pkcs8-des.pem'),
+      ])
+      if (made.status !== 0) {
+        t.skip('this OpenSSL has no legacy provider to write a DES key')
+        return
+      }
+      const error = await refusal(
+        parsePrivateKeyText(fx.text('pkcs8-des.pem'), PASS),
+      )
+      assert.equal(error.code, 'KEY_CIPHER_UNSUPPORTED')
+      assert.match(error.message, /openssl pkey/)
     })
 
     it('K6: a comment with spaces and non-ASCII text is kept, and the fingerprint ignores it', async () => {
