@@ -33,11 +33,14 @@ const districtFields = z.object({
   name: z.string().max(200).optional(),
   countyDistrict: z.string().max(6).optional(),
   host: z.string().max(253).optional(),
-  port: z.number().int().min(1).max(65535).optional(),
+  // Checked in main with the CLI's rules, so typed text gets their message.
+  port: z.union([z.number(), z.string().max(16)]).optional(),
   exportDir: z.string().max(4096).optional(),
   pattern: z.string().max(200).optional(),
   at: z.string().max(5).optional(),
   mode: z.enum(['epoch', 'direct']).optional(),
+  /** socks5://HOST:PORT or http://HOST:PORT; empty connects directly. */
+  proxy: z.string().max(2048).optional(),
 })
 
 export const requestSchemas = {

@@ -13,6 +13,10 @@ import {
   type ResponseTypes,
 } from '../../shared/ipc-contract'
 import type { ServiceContext } from '../services/context'
+import {
+  checkDistrictFields,
+  WIZARD_FIELD_LABELS,
+} from '../services/district-fields'
 import { previewExport } from '../services/export-check'
 import {
   markKeyShared,
@@ -70,8 +74,10 @@ export function createHandlers(
         }),
       )
     },
-    'districts:add': ({ domain, fields }) => ctx.store.add(domain, fields),
-    'districts:update': ({ domain, fields }) => ctx.store.set(domain, fields),
+    'districts:add': ({ domain, fields }) =>
+      ctx.store.add(domain, checkDistrictFields(fields, WIZARD_FIELD_LABELS)),
+    'districts:update': ({ domain, fields }) =>
+      ctx.store.set(domain, checkDistrictFields(fields, WIZARD_FIELD_LABELS)),
     'keys:generate': ({ domain, type, replace, passphrase }) =>
       generateKey(ctx.store, domain, type, {
         replace: replace === true,
@@ -116,7 +122,12 @@ export function createHandlers(
     'schedule:run-now': ({ domain }) => runScheduleNow(ctx, domain),
     'fleet:read': ({ probe }) => readFleetAndNotify(ctx, desktop, probe),
     'districts:add-like': ({ domain, like, fields }) =>
-      addDistrictLike(ctx, domain, like, fields),
+      addDistrictLike(
+        ctx,
+        domain,
+        like,
+        checkDistrictFields(fields, WIZARD_FIELD_LABELS),
+      ),
     'practice:start': () => practiceHostFor(ctx).start(),
     'practice:send-key': ({ domain }) => practiceHostFor(ctx).sendKey(domain),
   }

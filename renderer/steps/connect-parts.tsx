@@ -4,7 +4,6 @@ import type { CheckPhase, KeyWaitTick, ServerKey } from '../../shared/reports'
 
 /** Pieces of step 3: the progress list, the trust prompt, the countdown. */
 
-
 /** The step-by-step list: each phase waiting, done, or failed with its reason. */
 export function PhaseList(props: {
   readonly reached: readonly CheckPhase[]

@@ -10,6 +10,7 @@ import {
   PhaseList,
   TrustPrompt,
 } from './connect-parts'
+import { ConnectionSettings } from './connection-settings'
 
 /**
  * Step 3: the read-only connection test, with the host-key trust prompt,
@@ -88,6 +89,10 @@ export function ConnectStep({ district, onChanged, onNext }: StepProps) {
           : ''}{' '}
         and only reads; nothing is written to the account.
       </p>
+      <ConnectionSettings
+        settings={district.settings}
+        onSaved={() => void onChanged()}
+      />
       {locked ? (
         <label>
           Key passphrase (used for this test only, never stored)
