@@ -26,6 +26,8 @@ export function useAction<T>(
       setResult(value)
       onDone?.(value)
     } catch (caught) {
+      // A success from an earlier try must not stand beside this failure.
+      setResult(undefined)
       setError(errorData(caught))
     } finally {
       setBusy(false)

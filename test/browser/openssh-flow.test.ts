@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
+import http from 'node:http'
+import type net from 'node:net'
 import { after, before, describe, it } from 'node:test'
+import { createProxy } from 'proxy'
 import { processAccount } from '../../main/processor/samegoal-processor'
 import { writeSampleExport } from '../../main/processor/sample-export'
 import { browserSkipReason, openWizard, type Wizard } from '../harness/browser'
@@ -16,6 +19,7 @@ import {
   generateEd25519,
   openStep,
   runUploadNow,
+  setServer,
   stepPanel,
   testConnection,
   trustOfferedKey,
@@ -53,11 +57,6 @@ describe(
       await form.getByLabel('District name').fill('Wizard ISD')
       await form.getByRole('button', { name: 'Add district' }).click()
       await page.getByRole('heading', { name: 'Wizard ISD' }).waitFor()
-      // The test server stands in for sftp.samegoal.com.
-      await wizard.ctx.store.set(DOMAIN, {
-        host: '127.0.0.1',
-        port: server.port,
-      })
 
       await generateEd25519(page)
       await wizard.screenshot('openssh-1-key')
@@ -88,6 +87,25 @@ describe(
       assert.equal(wizard.desktop.copied.at(-1)?.trim(), key)
 
       await wizard.screenshot('openssh-2-share')
+    })
+
+    it('step 3: the test server is set in the form, a bad port refused', async () => {
+      const { page } = wizard
+      await openStep(page, /Test connection/)
+      const panel = stepPanel(page, 3)
+
+      await setServer(page, { host: '127.0.0.1', port: '22x' })
+      await panel.getByText(/The port must be a whole number/).waitFor()
+      assert.equal((await wizard.ctx.store.get(DOMAIN)).port, 22)
+
+      // The test server stands in for sftp.samegoal.com.
+      await setServer(page, { port: String(server.port) })
+      await panel
+        .getByText(`Connects to 127.0.0.1 port ${server.port}`)
+        .waitFor()
+      const saved = await wizard.ctx.store.get(DOMAIN)
+      assert.equal(saved.host, '127.0.0.1')
+      assert.equal(saved.port, server.port)
     })
 
     it('step 3: trust the host key; a key not installed is refused', async () => {
@@ -153,6 +171,27 @@ describe(
       await wizard.screenshot('openssh-5-processed')
     })
 
+    it('step 3: connects through an HTTP proxy typed into the wizard', async () => {
+      const { page } = wizard
+      const proxy = await loopbackHttpProxy()
+      await openStep(page, /Test connection/)
+      const panel = stepPanel(page, 3)
+
+      await setServer(page, { proxy: proxy.url })
+      await panel.getByText(/through the district.s proxy/).waitFor()
+      assert.equal((await wizard.ctx.store.get(DOMAIN)).proxy, proxy.url)
+      const works = await testConnection(page)
+      assert.equal(await works.innerText(), 'The connection works.')
+      assert.ok(proxy.tunnels() >= 1, 'the test went through the proxy')
+
+      await setServer(page, { proxy: '' })
+      await panel.getByText(/through the district.s proxy/).waitFor({
+        state: 'detached',
+      })
+      assert.equal((await wizard.ctx.store.get(DOMAIN)).proxy, undefined)
+      await proxy.close()
+    })
+
     it('a changed host key is refused with nothing sent', async () => {
       const { page } = wizard
       await server.regenerateHostKey()
@@ -160,6 +199,9 @@ describe(
 
       const changed = await testConnection(page)
       assert.match(await changed.innerText(), /identity has changed/)
+      // The success of the test before must not stay beside this failure.
+      const panel = stepPanel(page, 3)
+      assert.equal(await panel.getByText('The connection works.').count(), 0)
       await wizard.screenshot('openssh-3-host-key-changed')
       assert.deepEqual(wizard.problems, [])
     })
@@ -168,4 +210,21 @@ describe(
 
 function uploadDir(server: SshdServer): string {
   return `${server.accountRoot(DOMAIN)}/upload`
+}
+
+/** An HTTP CONNECT proxy on loopback that counts its tunnels. */
+async function loopbackHttpProxy() {
+  let tunnels = 0
+  const proxy = createProxy(http.createServer())
+  proxy.on('connect', () => tunnels++)
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+  const { port } = proxy.address() as net.AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    tunnels: () => tunnels,
+    close: () => {
+      proxy.closeAllConnections()
+      return new Promise((resolve) => proxy.close(resolve))
+    },
+  }
 }

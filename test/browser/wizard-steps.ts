@@ -35,12 +35,34 @@ export async function generateEd25519(page: Page): Promise<void> {
 /** Step 3: presses "Test connection" and waits for the verdict. */
 export async function testConnection(page: Page): Promise<Locator> {
   const panel = stepPanel(page, 3)
-  await panel.getByRole('button', { name: /^Test connection/ }).click()
   const verdict = panel
     .getByRole('alert')
     .or(panel.getByText('The connection works.'))
+  // A verdict of the previous test must go before the new one is read.
+  const previous =
+    (await verdict.count()) > 0 ? await verdict.first().elementHandle() : null
+  await panel.getByRole('button', { name: /^Test connection/ }).click()
+  if (previous) await previous.waitForElementState('hidden')
   await verdict.first().waitFor()
   return verdict.first()
+}
+
+/** Step 3: fills "Server and proxy" and saves; returns the form. */
+export async function setServer(
+  page: Page,
+  fields: { host?: string; port?: string; proxy?: string },
+): Promise<Locator> {
+  const panel = stepPanel(page, 3)
+  const form = panel.getByRole('form', { name: 'Server and proxy' })
+  if (!(await form.isVisible()))
+    await panel.getByText('Server and proxy').click()
+  if (fields.host !== undefined)
+    await form.getByLabel('Server').fill(fields.host)
+  if (fields.port !== undefined) await form.getByLabel('Port').fill(fields.port)
+  if (fields.proxy !== undefined)
+    await form.getByLabel(/^Proxy/).fill(fields.proxy)
+  await form.getByRole('button', { name: 'Save' }).click()
+  return form
 }
 
 /** Step 3: accepts the host key the server offered. */
