@@ -69,6 +69,7 @@ class RecordScanner {
   private fields = 1
   private lineHasText = false
   private inQuotes = false
+  private closedQuoteLast = false
   private fieldStart = true
   private controls = 0
   private readonly bad: number[] = []
@@ -137,6 +138,9 @@ class RecordScanner {
     let { inQuotes, fields, fieldStart, lineHasText, line, lines, controls } =
       this
     let expected = this.expected
+    // Where the quote that last closed a quoted field was (-1: the last
+    // byte of the chunk before), so that "" inside one stays in it.
+    let closedAt = this.closedQuoteLast ? -1 : -2
 
     for (let i = 0; i < chunk.length; i++) {
       const byte = chunk[i] as number
@@ -145,8 +149,12 @@ class RecordScanner {
         fieldStart = false
         lineHasText = true
       } else if (inQuotes) {
-        if (byte === 0x22) inQuotes = false
-        else if (byte === 0x0a) line++
+        if (byte === 0x22) {
+          inQuotes = false
+          closedAt = i
+        } else if (byte === 0x0a) line++
+      } else if (byte === 0x22 && closedAt === i - 1) {
+        inQuotes = true
       } else if (byte === 0x0a) {
         if (lineHasText) {
           lines++
@@ -168,6 +176,7 @@ class RecordScanner {
         lineHasText = true
       }
     }
+    this.closedQuoteLast = closedAt === chunk.length - 1
     Object.assign(this, { inQuotes, fields, fieldStart, lineHasText })
     Object.assign(this, { line, lines, controls, expected })
   }

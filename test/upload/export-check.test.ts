@@ -112,6 +112,29 @@ describe('export file checks', () => {
     assert.equal(report.records, 2)
   })
 
+  it('reads a doubled quote inside a quoted field as one quote, also across a read boundary', async () => {
+    write('id,name,note\n1,"Lee ""Junior"", Ann",ok\n2,Bo,ok\n')
+    assert.equal((await check()).records, 2)
+
+    // The scan reads 256 KiB at a time: put the "" pair across that line.
+    const boundary = 256 * 1024
+    const head = 'id,name,note\n'
+    const opening = '9,"say '
+    const room = boundary - 1 - head.length - opening.length
+    const rows = Math.floor((room - 7) / 12)
+    const pad = `1,${'f'.repeat(room - 12 * rows - 6)},ok\n`
+    const text = [
+      head,
+      '1,filler,ok\n'.repeat(rows),
+      pad,
+      opening,
+      '""hi"", Bo",ok\n2,Bo,ok\n',
+    ].join('')
+    assert.equal(text.indexOf('""hi'), boundary - 1)
+    write(text)
+    assert.equal((await check()).records, rows + 3)
+  })
+
   it('refuses a stale export unless allowed once', async () => {
     const file = write(sampleExportText({ records: 20 }))
     const old = new Date(Date.now() - 48 * 3600_000)
