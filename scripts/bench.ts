@@ -25,6 +25,8 @@ interface Measured {
   readonly seconds: number
   /** The run itself, as the product reports it: checks to COMPLETE. */
   readonly runSeconds?: number
+  /** The transfer alone (epoch folder to COMPLETE), as the product reports it. */
+  readonly transferMbps?: number
   readonly peakRssMb: number
 }
 
@@ -67,9 +69,11 @@ async function main(quick: boolean): Promise<void> {
     const rssHook = writeRssHook(work)
 
     console.log(
-      'size    link        product run  product process  sftp -b   ratio run / process  peak RSS',
+      'size    link        transfer  product run  product process  sftp -b   ratio transfer / run / process  peak RSS',
     )
-    console.log('                    MB/s         MB/s             MB/s')
+    console.log(
+      '                    MB/s      MB/s         MB/s             MB/s',
+    )
     for (const size of sizes) {
       const file = writeExport(work, size)
       for (const link of links) {
@@ -93,13 +97,16 @@ async function main(quick: boolean): Promise<void> {
         const run = rate(ours.runSeconds ?? ours.seconds)
         const whole = rate(ours.seconds)
         const sftp = rate(theirs.seconds)
+        const transfer = ours.transferMbps ?? 0
         console.log(
           [
             `${size} MB`.padEnd(7),
             link.name.padEnd(11),
-            run.toFixed(1).padStart(11),
+            transfer.toFixed(1).padStart(8),
+            run.toFixed(1).padStart(12),
             whole.toFixed(1).padStart(16),
             sftp.toFixed(1).padStart(9),
+            (transfer / sftp).toFixed(2).padStart(7),
             (run / sftp).toFixed(2).padStart(7),
             (whole / sftp).toFixed(2).padStart(9),
             `${ours.peakRssMb.toFixed(0)} MB`.padStart(12),
@@ -143,12 +150,14 @@ function measureProduct(
     child.once('exit', (code) => {
       const seconds = (performance.now() - started) / 1000
       if (code !== 0) return reject(new Error(`upload failed: ${out}${errors}`))
-      const runMs = Number(
-        (JSON.parse(out) as { durationMs: number }).durationMs,
-      )
+      const result = JSON.parse(out) as {
+        durationMs: number
+        throughputBps: number
+      }
       resolve({
         seconds,
-        runSeconds: runMs / 1000,
+        runSeconds: Number(result.durationMs) / 1000,
+        transferMbps: Number(result.throughputBps) / MB,
         peakRssMb: Number(fs.readFileSync(rssFile, 'utf8')),
       })
     })
