@@ -6,6 +6,12 @@ import { after, before, describe, it } from 'node:test'
 import { createContext } from '../../main/services/context'
 import { browserSkipReason, openWizard, type Wizard } from '../harness/browser'
 import { PROJECT_ROOT, runCliProcess, tempDir } from '../harness/cli'
+import {
+  cronRunning,
+  cronSkipReason,
+  ensureCron,
+  type CronDaemon,
+} from '../harness/cron-daemon'
 import { installSchedule } from '../../main/services/schedule/service'
 
 // A domain no other test uses: this file edits the real crontab.
@@ -40,14 +46,20 @@ function cronCommand(table: string): { line: string; command: string } {
 
 describe(
   'the nightly run in the real crontab',
-  { skip: !hasCrontab() && 'needs the crontab command (Debian cron)' },
+  {
+    skip:
+      (!hasCrontab() && 'needs the crontab command (Debian cron)') ||
+      cronSkipReason(),
+  },
   () => {
     let saved: string | undefined
     let root: string
     let home: string
+    let cron: CronDaemon
     const cli = (...args: string[]) => runCliProcess(home, [...args, '--json'])
 
     before(async () => {
+      cron = await ensureCron()
       const current = crontab(['-l'])
       saved = current.code === 0 ? current.stdout : undefined
       assert.equal(crontab(['-'], OTHER_JOBS).code, 0)
@@ -68,10 +80,46 @@ describe(
       )
       assert.equal(added.code, 0, added.stdout)
     })
-    after(() => {
+    after(async () => {
       if (saved === undefined) crontab(['-r'])
       else crontab(['-'], saved)
       fs.rmSync(root, { recursive: true, force: true })
+      await cron?.stop()
+    })
+
+    it('refuses to register while cron is not running, and writes nothing', async (t) => {
+      if (!cron.ours) {
+        t.skip('the machine’s own cron is running; it is not stopped here')
+        return
+      }
+      await cron.stop()
+      try {
+        assert.equal(cronRunning(), false)
+        const refused = await cli(
+          'schedule',
+          'install',
+          DOMAIN,
+          '--backend',
+          'cron',
+        )
+        assert.equal(refused.code, 11, refused.stdout)
+        assert.equal(refused.json['code'], 'SCHEDULER_UNAVAILABLE')
+        assert.match(
+          String(refused.json['message']),
+          /cron service is not running/,
+        )
+        assert.match(
+          String(refused.json['message']),
+          /systemctl enable --now cron/,
+        )
+        assert.equal(crontab(['-l']).stdout, OTHER_JOBS)
+        assert.equal(
+          (await createContext(home).store.get(DOMAIN)).scheduled,
+          undefined,
+        )
+      } finally {
+        await cron.start()
+      }
     })
 
     it('install adds one block between markers and leaves other jobs alone', async () => {
@@ -315,6 +363,7 @@ describe(
   {
     skip:
       (!hasCrontab() && 'needs the crontab command (Debian cron)') ||
+      cronSkipReason() ||
       browserSkipReason(),
   },
   () => {
@@ -322,10 +371,14 @@ describe(
     let saved: string | undefined
     let root: string
     let wizard: Wizard
+    let cron: CronDaemon
 
     before(async () => {
+      cron = await ensureCron()
       const current = crontab(['-l'])
       saved = current.code === 0 ? current.stdout : undefined
+      // No crontab at all: removing the only block must leave none.
+      crontab(['-r'])
       root = tempDir('sg-wizard')
       const home = path.join(root, "O'Brien & Søn home")
       await createContext(home).store.add(domain, {
@@ -341,6 +394,7 @@ describe(
       if (saved === undefined) crontab(['-r'])
       else crontab(['-'], saved)
       fs.rmSync(root, { recursive: true, force: true })
+      await cron?.stop()
     })
 
     it('installs, shows, runs as the scheduler would, and removes the nightly run', async () => {
@@ -378,7 +432,9 @@ describe(
 
       await part.getByRole('button', { name: 'Remove schedule' }).click()
       await facts.getByText('No', { exact: true }).waitFor()
-      assert.ok(!crontab(['-l']).stdout.includes(domain))
+      const left = spawnSync('crontab', ['-l'], { encoding: 'utf8' })
+      assert.notEqual(left.status, 0, `a crontab was left: ${left.stdout}`)
+      assert.match(left.stderr, /no crontab/i)
     })
   },
 )

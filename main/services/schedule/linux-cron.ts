@@ -189,6 +189,13 @@ export async function writeCrontab(
     throw crontabError('write', result)
 }
 
+/** Removes the user's crontab; one that is already gone is fine. */
+export async function removeCrontab(host: SchedulerHost): Promise<void> {
+  const result = await host.runner('crontab', ['-r'])
+  if (result.code === 0 || /no crontab/i.test(result.stderr)) return
+  throw crontabError('remove', result)
+}
+
 function crontabError(action: string, result: CommandResult): AppError {
   const details = result.startError ?? result.stderr.trim()
   if (result.startError) {

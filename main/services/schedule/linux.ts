@@ -1,11 +1,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { AppError } from '../../../shared/errors'
 import type { ScheduleBackend } from '../../../shared/schedule'
 import {
   cronMarkers,
   editCrontab,
   readCronBlock,
   readCrontab,
+  removeCrontab,
   renderCronBlock,
   writeCrontab,
 } from './linux-cron'
@@ -126,6 +128,8 @@ export function linuxScheduler(
     name: (domain) => cronMarkers(domain).begin,
     render: (spec) => [{ name: 'crontab', content: renderCronBlock(spec) }],
     install: async (spec) => {
+      // An entry cron never reads is a schedule that never runs.
+      if (!facts.cronRunning) throw cronNotRunning()
       fs.mkdirSync(spec.logsDir, { recursive: true })
       const current = await readCrontab(host)
       await writeCrontab(
@@ -138,11 +142,21 @@ export function linuxScheduler(
       const current = await readCrontab(host)
       if (!readCronBlock(current, domain)) return false
 
-      await writeCrontab(host, editCrontab(current, domain, undefined))
+      const rest = editCrontab(current, domain, undefined)
+      // Nothing else was in it: no crontab at all, as before the install.
+      if (rest.trim() === '') await removeCrontab(host)
+      else await writeCrontab(host, rest)
       return true
     },
     query: async (domain) => readCronBlock(await readCrontab(host), domain),
   }
+}
+
+function cronNotRunning(): AppError {
+  return new AppError(
+    'SCHEDULER_UNAVAILABLE',
+    'The cron service is not running on this computer, so a crontab entry would never run; nothing was registered. Start cron (for example: systemctl enable --now cron), then install the schedule again.',
+  )
 }
 
 // Reads /proc directly: no tool on PATH is needed to see a running daemon.
