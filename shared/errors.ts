@@ -423,9 +423,20 @@ export const errorCatalog = {
     whatToDo:
       'Check the path named in the message: a folder must be a folder, its parent must exist, and this account must be allowed to write there (not read-only, disk not full). Or choose another path, for example with --home.',
   },
+  SCHEDULED_RUN_FAILED: {
+    exitCode: E.Internal,
+    title: 'The nightly command failed',
+    whatToDo:
+      'Read the command\u2019s output and its run log under logs/runs/, fix the cause, then run it again. The JSON field exitCode is the command\u2019s own exit code.',
+  },
 } as const satisfies Record<string, ErrorText>
 
 export type ErrorCode = keyof typeof errorCatalog
+
+/** True for a code in the catalog (one read back from a file, say). */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(errorCatalog, code)
+}
 
 /** The serialisable form of an error, as it crosses IPC and appears in JSON. */
 export interface ErrorData {

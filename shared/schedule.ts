@@ -1,3 +1,4 @@
+import type { ErrorData } from './errors'
 /**
  * What the schedule service reports about a district's nightly run, in the
  * same shape for the CLI's JSON and the wizard. Field names are stable.
@@ -60,4 +61,6 @@ export interface ScheduledRunResult {
   readonly program: string
   readonly args: readonly string[]
   readonly output: string
+  /** Why it failed: the run's recorded error, else the command's own words. */
+  readonly failure?: ErrorData
 }

@@ -90,6 +90,12 @@ export function NightlySchedule({
               ? 'The scheduled command ran and finished successfully.'
               : `The scheduled command failed with exit code ${runNow.result.exitCode}.`}
           </strong>
+          {runNow.result.failure ? (
+            <>
+              <p>{runNow.result.failure.message}</p>
+              <p>{runNow.result.failure.whatToDo}</p>
+            </>
+          ) : null}
           <pre>{runNow.result.output}</pre>
         </div>
       ) : null}

@@ -248,6 +248,11 @@ describe(
         String(ran.json['output']),
         /NO_EXPORT_FOLDER|export folder/i,
       )
+      // The same failure fields as any other command's.
+      assert.equal(ran.json['code'], 'NO_EXPORT_FOLDER')
+      assert.match(String(ran.json['message']), /export folder/i)
+      assert.equal(typeof ran.json['title'], 'string')
+      assert.equal(typeof ran.json['whatToDo'], 'string')
     })
 
     it('schedule remove forgets the registration, install brings it back', async () => {
@@ -427,6 +432,11 @@ describe(
       await part
         .getByTestId('scheduled-run-result')
         .getByText(/failed with exit code 7/)
+        .waitFor()
+      await part
+        .getByTestId('scheduled-run-result')
+        .getByText(/export folder/i)
+        .first()
         .waitFor()
       await facts.getByText(/refused \(NO_EXPORT_FOLDER\)/).waitFor()
 

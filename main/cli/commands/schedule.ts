@@ -119,9 +119,12 @@ export function registerScheduleCommands(
     .description('run the nightly command now, exactly as the scheduler would')
     .action(
       cli.run(async (domain: string) => {
-        const result = await runScheduleNow(cli.ctx(), domain)
+        const { failure, ...result } = await runScheduleNow(cli.ctx(), domain)
+        // A failure carries the same fields as any other; exitCode stays
+        // the command's own.
+        const { extra: _extra, exitCode: _catalog, ...why } = failure ?? {}
         return {
-          json: { ...result },
+          json: { ...result, ...why, exitCode: result.exitCode },
           text: [
             `Ran: ${commandLine(result.program, result.args)}`,
             result.output.trimEnd(),

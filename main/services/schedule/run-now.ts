@@ -2,7 +2,15 @@ import type {
   ScheduledCommand,
   ScheduledRunResult,
 } from '../../../shared/schedule'
+import {
+  AppError,
+  isErrorCode,
+  toErrorData,
+  type ErrorCode,
+  type ErrorData,
+} from '../../../shared/errors'
 import type { ServiceContext } from '../context'
+import { readRuns } from '../run-history'
 import { schedulerHost } from './scheduler-for'
 import { renderSchedule, type ScheduleOptions } from './service'
 
@@ -23,19 +31,54 @@ export async function runScheduleNow(
   const host = schedulerHost(options.host)
 
   ctx.log.info({ domain: rendered.domain }, 'run as the scheduler would')
+  const startedAt = ctx.now()
   const result = await host.runner(command.program, command.args, {
     env: bareEnvironment(command),
     cwd: command.workingDirectory,
   })
   const output = `${result.stdout}${result.stderr}${result.startError ?? ''}`
+  const exitCode = result.code < 0 ? 1 : result.code
+  const failure =
+    exitCode === 0
+      ? undefined
+      : await failureOf(ctx, rendered.domain, startedAt, output)
 
   return {
     domain: rendered.domain,
-    exitCode: result.code < 0 ? 1 : result.code,
+    exitCode,
     program: command.program,
     args: command.args,
     output: output.length > 8000 ? output.slice(-8000) : output,
+    ...(failure ? { failure } : {}),
   }
+}
+
+// The run the command recorded, when it got that far; otherwise the
+// command's own "Error:" line, so a failure always says what went wrong.
+async function failureOf(
+  ctx: ServiceContext,
+  domain: string,
+  startedAt: Date,
+  output: string,
+): Promise<ErrorData> {
+  const runs = await readRuns(ctx.layout, domain).catch(() => [])
+  const last = runs.at(-1)
+  const recorded =
+    last &&
+    last.result !== 'success' &&
+    Date.parse(last.startedAt) >= startedAt.getTime() - 1000 &&
+    isErrorCode(last.code)
+  if (recorded) {
+    return toErrorData(new AppError(last.code as ErrorCode, last.message ?? ''))
+  }
+
+  const said = /^Error: (.+)$/m.exec(output)?.[1]?.trim()
+  return toErrorData(
+    new AppError(
+      'SCHEDULED_RUN_FAILED',
+      said ?? 'The nightly command ended with an error and said nothing.',
+    ),
+  )
 }
 
 /** What a scheduler hands a started program: almost nothing. */
