@@ -218,9 +218,13 @@ async function epochStatus(
   const status = { ...base, location, ...classified }
 
   if (classified.state === 'pending') return pendingOrStuck(lookup, status)
-  if (classified.state === 'failed' || !count) return status
+  if (classified.state === 'failed') return status
 
-  const rows = await cachedOrCounted(lookup, status, dir)
+  // Older epochs are not streamed again, but counts made before still show.
+  const rows = count
+    ? await cachedOrCounted(lookup, status, dir)
+    : knownRows(lookup, status)
+  if (!rows) return status
   const warnings = rowWarnings(rows, run.records)
   return { ...status, rows, ...(warnings.length > 0 ? { warnings } : {}) }
 }
@@ -314,14 +318,22 @@ async function cachedOrCounted(
   status: EpochStatus,
   dir: string,
 ): Promise<EpochStatus['rows']> {
+  return (
+    knownRows(lookup, status) ??
+    (await countResultRows(lookup.sftp, dir, status.files))
+  )
+}
+
+function knownRows(
+  lookup: Lookup,
+  status: EpochStatus,
+): EpochStatus['rows'] | undefined {
   const known = lookup.known.get(status.epoch)
   const same =
     known?.state === status.state && known.location === status.location
-  if (same && known.students !== undefined) {
-    return {
-      students: known.students,
-      ...(known.guardians !== undefined ? { guardians: known.guardians } : {}),
-    }
+  if (!same || known.students === undefined) return undefined
+  return {
+    students: known.students,
+    ...(known.guardians !== undefined ? { guardians: known.guardians } : {}),
   }
-  return countResultRows(lookup.sftp, dir, status.files)
 }

@@ -60,6 +60,36 @@ describe(
       assert.deepEqual(processed?.rows, { students: 6, guardians: 4 })
     })
 
+    it('keeps showing an older epoch\u2019s counts once a newer one is processed, without reading them again', async () => {
+      const ctx = contextAt(home, NOW)
+      // Counted once (the test before); from now on only the newest is.
+      await readStatus(ctx, DOMAIN)
+      const dirs = fs.readdirSync(
+        `${server.accountRoot(DOMAIN)}/upload-processed`,
+      )
+      const older = dirs.sort()[0] ?? ''
+      fs.writeFileSync(
+        `${server.accountRoot(DOMAIN)}/upload-processed/${older}/students.csv`,
+        studentsCsv(99),
+      )
+      const tonight = epochHoursAgo(NOW, 1)
+      fs.rmSync(`${server.accountRoot(DOMAIN)}/upload/${tonight}`, {
+        recursive: true,
+      })
+      epochOnDisk(server, DOMAIN, 'upload-processed', tonight, {
+        ...EXPORT,
+        ...COMPLETE,
+        'students.csv': studentsCsv(7),
+      })
+
+      const report = await readStatus(ctx, DOMAIN)
+      assert.equal(report.latest?.epoch, tonight)
+      assert.deepEqual(report.latest?.rows, { students: 7 })
+      const before = report.epochs.find((e) => e.epoch === older)
+      assert.equal(before?.state, 'processed')
+      assert.deepEqual(before?.rows, { students: 6, guardians: 4 })
+    })
+
     it('warns when students.csv holds far fewer students than were sent', async () => {
       const ctx = contextAt(home, NOW)
       const junk = epochHoursAgo(NOW, 0.5)
