@@ -17,7 +17,8 @@ import {
 } from '../../shared/status-reports'
 import { round1 } from './account-epochs'
 import { readAlertSettings, type AlertSettings } from './alert-settings'
-import { readConnection } from './connection-record'
+import { checkConnection } from './connection-check'
+import { readConnection, withConnectionRecord } from './connection-record'
 import type { ServiceContext } from './context'
 import { readStatus } from './processing-status'
 import { readProcessing, type ProcessingRecord } from './processing-log'
@@ -134,19 +135,25 @@ async function fleetRow(
   probe: boolean,
 ): Promise<FleetRow> {
   const domain = district.domain
+  const runs = await readRuns(ctx.layout, domain)
+  const lastRun = runs[runs.length - 1]
   let report: StatusReport | undefined
   let probeError: ErrorData | undefined
   if (probe) {
     try {
-      report = await readStatus(ctx, domain, { limit: 1, listProcessed: false })
+      report = await probeDistrict(ctx, district, runs)
     } catch (error) {
       probeError = toErrorData(error)
     }
   }
 
-  // Offline, the last recorded connection stands in for a check.
+  // Offline, the last recorded connection stands in for a check, unless a
+  // run started after it (that run's own outcome is newer news).
   const connection = await readConnection(ctx.layout, domain)
-  if (!probe && connection && !connection.ok)
+  const current =
+    connection &&
+    (!lastRun || Date.parse(connection.at) >= Date.parse(lastRun.startedAt))
+  if (!probe && connection && !connection.ok && current)
     probeError = toErrorData(
       new AppError(
         isErrorCode(connection.code) ? connection.code : 'INTERNAL',
@@ -155,9 +162,7 @@ async function fleetRow(
     )
 
   const now = ctx.now()
-  const runs = await readRuns(ctx.layout, domain)
   const records = await readProcessing(ctx.layout, domain)
-  const lastRun = runs[runs.length - 1]
   const lastSuccess = runs.filter((r) => r.result === 'success').at(-1)
 
   const lastProcessed = lastProcessedOf(records, now)
@@ -198,6 +203,26 @@ async function fleetRow(
     ...(district.key ? { keyFingerprint: district.key.sha256 } : {}),
     ...(connection ? { connection } : {}),
   }
+}
+
+// "Check all now": the status of the latest upload; for a district with a
+// key and nothing uploaded yet, the read-only connection test instead, so
+// a key SameGoal has not installed shows before the first night.
+async function probeDistrict(
+  ctx: ServiceContext,
+  district: DistrictSettings,
+  runs: readonly RunRecord[],
+): Promise<StatusReport | undefined> {
+  const domain = district.domain
+  if (runs.some((run) => run.result === 'success'))
+    return readStatus(ctx, domain, { limit: 1, listProcessed: false })
+  // No key, or one only a person can unlock: nothing to test unattended.
+  if (!district.key || district.key.encrypted) return undefined
+
+  await withConnectionRecord(ctx.layout, domain, 'check', ctx.now, () =>
+    checkConnection(ctx, domain),
+  )
+  return undefined
 }
 
 function lastProcessedOf(

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks'
 import { AppError, toErrorData } from '../../shared/errors'
 import type { UploadProgress, UploadResult } from '../../shared/reports'
 import type { DistrictSettings, RunRecord } from '../../shared/settings-schema'
+import { withConnectionRecord } from './connection-record'
 import type { ServiceContext } from './context'
 import { openDistrictSession } from './district-session'
 import type { SftpSession } from './sftp-session'
@@ -181,16 +182,24 @@ async function performRun(
   }
 }
 
+// Recorded like any connection, so the fleet's last connection is current.
 function connect(
   ctx: ServiceContext,
   district: DistrictSettings,
   log: Logger,
 ): Promise<SftpSession> {
-  return openDistrictSession(
-    ctx,
-    district,
-    { mode: 'pinned', pin: district.hostKey },
-    { log },
+  return withConnectionRecord(
+    ctx.layout,
+    district.domain,
+    'upload',
+    ctx.now,
+    () =>
+      openDistrictSession(
+        ctx,
+        district,
+        { mode: 'pinned', pin: district.hostKey },
+        { log },
+      ),
   )
 }
 

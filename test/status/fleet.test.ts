@@ -24,6 +24,7 @@ import {
 } from './fixtures'
 
 const ACCOUNTS = ['okisd.org', 'failisd.org', 'waitisd.org', 'quietisd.org']
+const ALL_ACCOUNTS = [...ACCOUNTS, 'refusedisd.org']
 
 describe(
   'status --all over a fleet with mixed states on one server',
@@ -35,13 +36,19 @@ describe(
     let result: Awaited<ReturnType<typeof cliInProcess>>
 
     before(async () => {
-      server = await startSshd({ accounts: ACCOUNTS })
+      server = await startSshd({ accounts: ALL_ACCOUNTS })
       home = tempDir('sg-fleet')
       const ctx = createContext(home)
       const now = new Date()
       for (const domain of ACCOUNTS) await districtOnServer(ctx, server, domain)
       await districtOnServer(ctx, server, 'downisd.org', await freePort())
       await ctx.store.add('newisd.org', { name: 'New ISD' })
+      // A key shared but not installed yet, and nothing uploaded.
+      await districtOnServer(ctx, server, 'refusedisd.org')
+      fs.writeFileSync(
+        path.join(server.dir, 'authorized', 'refusedisd.org'),
+        '',
+      )
 
       const processed = (domain: string, hours: number) => {
         const epoch = epochHoursAgo(now, hours)
@@ -102,6 +109,26 @@ describe(
       assert.equal(rows.get('newisd.org')?.state, 'new')
     })
 
+    it('tests the connection of a district with a key and nothing uploaded yet', async () => {
+      const refused = rows.get('refusedisd.org')
+      assert.equal(refused?.state, 'unreachable')
+      assert.equal(refused?.code, 'AUTH_REFUSED')
+      assert.equal(refused?.connection?.ok, false)
+
+      // Offline, the recorded test says the same.
+      const offline = await cliInProcess(home, [
+        'status',
+        '--all',
+        '--offline',
+        '--json',
+      ])
+      const again = (offline.json['districts'] as FleetRow[]).find(
+        (r) => r.domain === 'refusedisd.org',
+      )
+      assert.equal(again?.state, 'unreachable')
+      assert.equal(again?.code, 'AUTH_REFUSED')
+    })
+
     it('marks only the unreachable district, with its own error code', () => {
       const down = rows.get('downisd.org')
       assert.equal(down?.state, 'unreachable')
@@ -123,7 +150,7 @@ describe(
       assert.match(ok?.keyFingerprint ?? '', /^SHA256:/)
       assert.ok(new Date(ok?.nextRun ?? 0).getTime() > Date.now())
       assert.equal(rows.get('waitisd.org')?.nextRun, '', 'not scheduled')
-      assert.equal(rows.size, 7)
+      assert.equal(rows.size, 8)
     })
 
     it('exits non-zero with FLEET_ATTENTION when any district needs attention', () => {
@@ -146,6 +173,30 @@ describe(
       )
       assert.deepEqual(domains.sort(), ['okisd.org', 'waitisd.org'])
       assert.equal(only.json['probed'], false)
+    })
+
+    it('offline, a failed connection older than the last run does not outweigh it', async () => {
+      const layout = createContext(home).layout
+      fs.writeFileSync(
+        path.join(layout.districtDir('okisd.org'), 'connection.json'),
+        JSON.stringify({
+          at: hoursAgo(new Date(), 30).toISOString(),
+          ok: false,
+          code: 'AUTH_REFUSED',
+          message: 'refused last week',
+          via: 'check',
+        }),
+      )
+      const offline = await cliInProcess(home, [
+        'status',
+        '--all',
+        '--offline',
+        '--json',
+      ])
+      const ok = (offline.json['districts'] as FleetRow[]).find(
+        (r) => r.domain === 'okisd.org',
+      )
+      assert.equal(ok?.state, 'ok', JSON.stringify(ok))
     })
   },
 )
