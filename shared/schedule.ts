@@ -52,6 +52,8 @@ export interface ScheduleView {
   readonly nextRunAt?: string
   /** Things that keep runs from happening as the technician expects. */
   readonly warnings: readonly string[]
+  /** A practice district, which is never scheduled. */
+  readonly practice?: boolean
 }
 
 /** The outcome of one run started as the scheduler would start it. */

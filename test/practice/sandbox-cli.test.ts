@@ -159,6 +159,19 @@ describe('the practice server, driven through the CLI', () => {
     const scheduled = await cli('schedule', 'install', DOMAIN)
     assert.equal(scheduled.code, 2, scheduled.stdout)
     assert.equal(scheduled.json['code'], 'PRACTICE_NOT_SCHEDULED')
+
+    // Nor does show suggest installing it.
+    const shown = await runCliProcess(home, ['schedule', 'show', DOMAIN])
+    assert.doesNotMatch(shown.stdout, /Install it with/)
+    assert.match(shown.stdout, /practice district: it is never scheduled/)
+  })
+
+  it('says a practice key is never drafted as an email, even with --out', async () => {
+    const out = path.join(home, 'practice-draft.eml')
+    const sent = await cli('key', 'email', DOMAIN, '--out', out)
+    assert.equal(sent.code, 0, sent.stdout)
+    assert.equal(fs.existsSync(out), false)
+    assert.match(String(sent.json['notes']), /never emailed to SameGoal/)
   })
 
   it('refuses to point a practice district at the real server', async () => {

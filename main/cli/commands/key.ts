@@ -159,7 +159,8 @@ export function registerKeyCommands(program: Command, cli: CliContext): void {
       cli.run(async (domain: string, flags: { out?: string }) => {
         const ctx = cli.ctx()
         if ((await ctx.store.get(domain)).practice) {
-          return practiceDelivery(await deliverDistrictKey(ctx, domain))
+          const delivery = await deliverDistrictKey(ctx, domain)
+          return practiceDelivery(delivery, flags.out !== undefined)
         }
 
         const draft = await writeKeyEmail(ctx.store, domain, flags.out)
@@ -176,12 +177,25 @@ export function registerKeyCommands(program: Command, cli: CliContext): void {
 
 // A practice district's key goes to the practice server, the stand-in for
 // the email to SameGoal; nothing is addressed to SameGoal for it.
-function practiceDelivery(delivery: Delivery): CommandOutput {
+function practiceDelivery(
+  delivery: Delivery,
+  outGiven: boolean,
+): CommandOutput {
+  const note = outGiven
+    ? [
+        'No draft was written (--out): a practice key is never emailed to SameGoal.',
+      ]
+    : []
   return {
-    json: { ...delivery, practice: true },
+    json: {
+      ...delivery,
+      practice: true,
+      ...(outGiven ? { notes: note } : {}),
+    },
     text: [
       `Sent the key of practice district ${delivery.domain} to the practice server.`,
       'Like a real key, it starts working after a short sync delay.',
+      ...note,
     ],
   }
 }

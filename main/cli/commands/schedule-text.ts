@@ -18,7 +18,7 @@ export function viewLines(view: ScheduleView): string[] {
   for (const warning of view.warnings) lines.push(`Warning:     ${warning}`)
   if (view.needsRepair)
     lines.push(`Repair:      run "schedule install ${view.domain}" to fix it.`)
-  if (!view.installed)
+  if (!view.installed && !view.practice)
     lines.push(`Install it with: schedule install ${view.domain}`)
 
   return lines

@@ -122,7 +122,8 @@ export async function showSchedule(
     ...districtWarnings(district),
   ]
 
-  return view(ctx, spec, active, task, warnings, options)
+  const shown = await view(ctx, spec, active, task, warnings, options)
+  return district.practice ? { ...shown, practice: true } : shown
 }
 
 /** Registers (or repairs) the nightly run and reads it back. */
@@ -268,6 +269,10 @@ function refuseUnattendedProblems(district: DistrictSettings): void {
 
 function districtWarnings(district: DistrictSettings): string[] {
   const warnings: string[] = []
+  if (district.practice)
+    warnings.push(
+      'This is a practice district: it is never scheduled. Add the real district, with its own domain, to schedule its nightly run.',
+    )
   if (!district.key)
     warnings.push(
       'The district has no keypair yet; nightly runs will fail until step 1 is done.',
