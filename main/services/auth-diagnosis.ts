@@ -83,15 +83,15 @@ function rankCauses(
     text: `SameGoal may have installed the key for another account than "${domain}": ask them which account holds it.`,
   }
   const waiting = district.practice
-    ? practiceWaitCause()
-    : notInstalledCause(window)
+    ? practiceWaitCause(domain)
+    : notInstalledCause(window, domain)
   const shared = district.keyShared
   const current = district.key?.sha256
 
   if (shared?.sha256 && current && shared.sha256 !== current) {
     const other: LikelyCause = {
       cause: 'not-shared',
-      text: `The key sent to SameGoal (${shared.sha256}) is not the key in use (${current}): share the current public key (step 2).`,
+      text: `The key sent to SameGoal (${shared.sha256}) is not the key in use (${current}): share the current public key (step 2 in the wizard, or key email ${domain}).`,
     }
     return [other, otherAccount, username]
   }
@@ -106,18 +106,18 @@ function rankCauses(
   return [waiting, otherAccount, username]
 }
 
-function practiceWaitCause(): LikelyCause {
+function practiceWaitCause(domain: string): LikelyCause {
   return {
     cause: 'not-installed-yet',
-    text: 'The practice server honours a key only after its sync delay (30 seconds unless it was started with another --sync-delay), as SameGoal takes time to install a key. Keep trying; if it was never sent, send it in step 2.',
+    text: `The practice server honours a key only after its sync delay (30 seconds unless it was started with another --sync-delay), as SameGoal takes time to install a key. Keep trying; if it was never sent, send it (step 2 in the wizard, or sandbox send-key ${domain}).`,
   }
 }
 
-function notInstalledCause(window: KeySyncWindow): LikelyCause {
+function notInstalledCause(window: KeySyncWindow, domain: string): LikelyCause {
   if (!window.sharedAt) {
     return {
       cause: 'not-shared',
-      text: 'There is no record that this key was sent to SameGoal: share the public key (step 2); a new key can take up to 60 minutes to work.',
+      text: `There is no record that this key was sent to SameGoal: share the public key (step 2 in the wizard, or key email ${domain}); a new key can take up to 60 minutes to work.`,
     }
   }
   if (window.withinWindow) {

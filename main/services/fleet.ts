@@ -175,7 +175,16 @@ async function fleetRow(
     now.getTime() - new Date(quietSince).getTime() >
       settings.staleAfterHours * 3_600_000
 
-  const verdict = judge(probeError, lastRun, latest?.state, stale)
+  // A district still being set up (nothing run yet) stays "new": its
+  // failed connection is shown as the reason, without an alert.
+  const verdict =
+    probeError && runs.length === 0
+      ? {
+          state: 'new' as const,
+          code: probeError.code,
+          message: probeError.message,
+        }
+      : judge(probeError, lastRun, latest?.state, stale)
   return {
     domain,
     name: district.name,
