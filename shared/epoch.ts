@@ -40,18 +40,35 @@ export function looksLikeEpoch(name: string): boolean {
 }
 
 /**
+ * How far ahead of this computer's clock an existing name still counts.
+ * A clock that went back (or a server in another time zone) stays well
+ * inside it; a stray folder such as 99999999-999999 does not, and ordering
+ * after it would make every later name invalid or years ahead.
+ */
+export const EPOCH_HORIZON_MS = 7 * 24 * 3_600_000
+
+/** Epoch-shaped names too far ahead of the clock to order new names by. */
+export function namesBeyondHorizon(
+  now: Date,
+  existing: Iterable<string>,
+): string[] {
+  const horizon = formatEpoch(new Date(now.getTime() + EPOCH_HORIZON_MS))
+  return [...existing].filter((name) => looksLikeEpoch(name) && name > horizon)
+}
+
+/**
  * Picks the name for a new epoch: now, unless an existing epoch-shaped name
- * is the same or later, in which case one second after the latest valid time
- * at or above it.
+ * (within the horizon) is the same or later, in which case one second after
+ * the latest valid time at or above it.
  */
 export function nextEpochName(now: Date, existing: Iterable<string>): string {
   const candidate = formatEpoch(now)
+  const horizon = formatEpoch(new Date(now.getTime() + EPOCH_HORIZON_MS))
   let latest: string | undefined
 
   for (const name of existing) {
-    if (looksLikeEpoch(name) && (latest === undefined || name > latest)) {
-      latest = name
-    }
+    const counts = looksLikeEpoch(name) && name <= horizon
+    if (counts && (latest === undefined || name > latest)) latest = name
   }
   if (latest === undefined || candidate > latest) return candidate
 

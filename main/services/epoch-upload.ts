@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/errors'
-import { nextEpochName } from '../../shared/epoch'
+import { namesBeyondHorizon, nextEpochName } from '../../shared/epoch'
 import type { TransferReport } from '../../shared/upload-reports'
 import type { ExportFile } from './export-file'
 import type { Logger } from './logger'
@@ -115,6 +115,12 @@ async function createEpoch(
     listRemote(remote, PROCESSED_DIR).catch(() => []),
   ])
   const taken = [...pending, ...processed]
+  for (const name of namesBeyondHorizon(now, taken)) {
+    log.warn(
+      { folder: name },
+      'an epoch-shaped folder lies far ahead of this computer\u2019s clock; new epochs are not ordered after it (ask SameGoal about it)',
+    )
+  }
 
   for (let i = 0; i < NEW_NAME_TRIES; i++) {
     const epoch = nextEpochName(now, taken)

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { formatEpoch, nextEpochName, parseEpoch } from '../../shared/epoch'
+import {
+  formatEpoch,
+  namesBeyondHorizon,
+  nextEpochName,
+  parseEpoch,
+} from '../../shared/epoch'
 
 describe('epoch names', () => {
   const at = (text: string) => new Date(text)
@@ -30,6 +35,21 @@ describe('epoch names', () => {
   it('rolls over minutes, hours and days correctly', () => {
     const now = new Date(2026, 11, 31, 0, 0, 0)
     assert.equal(nextEpochName(now, ['20261231-235959']), '20270101-000000')
+  })
+
+  it('is not pushed out of range by a stray folder far in the future', () => {
+    const now = at('2026-12-03T02:00:00')
+    const stray = ['99999999-999999', '20991231-235959', '20261202-020000']
+    assert.equal(nextEpochName(now, stray), '20261203-020000')
+    assert.deepEqual(namesBeyondHorizon(now, stray), [
+      '99999999-999999',
+      '20991231-235959',
+    ])
+    // A clock a few hours behind the last epoch still moves forward.
+    assert.equal(
+      nextEpochName(now, [...stray, '20261203-050000']),
+      '20261203-050001',
+    )
   })
 
   it('steps past an impossible name such as SameGoal\u2019s own example', () => {
