@@ -20,7 +20,6 @@ export interface CheckOutcome {
   readonly error?: ErrorData
 }
 
-
 /** Builds the report text for a district and its latest test outcome. */
 export function diagnosticReport(
   district: DistrictSettings,

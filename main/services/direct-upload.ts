@@ -1,5 +1,5 @@
 import type { TransferReport } from '../../shared/upload-reports'
-import type { ExportFile } from './export-file'
+import { assertExportUnchanged, type ExportFile } from './export-file'
 import { UPLOAD_DIR } from './remote-folders'
 import type { Remote } from './remote-ops'
 import type { TransferOptions } from './transfer'
@@ -30,6 +30,7 @@ export async function uploadDirect(
 ): Promise<DirectOutcome> {
   const remotePath = `${UPLOAD_DIR}/${file.name}`
   const transfer = await sendVerified(remote, file, remotePath, options)
+  await assertExportUnchanged(file, 'upload')
 
   options.log.info({ remotePath, bytes: file.bytes }, 'upload verified')
   return { remotePath, transfer }

@@ -24,18 +24,22 @@ export async function openDistrictSession(
 ): Promise<SftpSession> {
   const log = options.log ?? ctx.log
 
-  return withDistrictKey(ctx.store, district, log, (privateKey) =>
-    openSession({
-      host: district.host,
-      port: district.port,
-      username: district.domain,
-      privateKey,
-      hostKey,
-      log,
-      ...connectionSettings(ctx, district, options.timeouts),
-      ...(ctx.lookup ? { lookup: ctx.lookup } : {}),
-      ...(options.onPhase ? { onPhase: options.onPhase } : {}),
-    }),
+  return withDistrictKey(
+    ctx.store,
+    district,
+    log,
+    (privateKey) =>
+      openSession({
+        host: district.host,
+        port: district.port,
+        username: district.domain,
+        privateKey,
+        hostKey,
+        log,
+        ...connectionSettings(ctx, district, options.timeouts),
+        ...(ctx.lookup ? { lookup: ctx.lookup } : {}),
+        ...(options.onPhase ? { onPhase: options.onPhase } : {}),
+      }),
     ctx.passphrase,
   )
 }

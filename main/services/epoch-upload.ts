@@ -1,7 +1,7 @@
 import { AppError } from '../../shared/errors'
 import { namesBeyondHorizon, nextEpochName } from '../../shared/epoch'
 import type { TransferReport } from '../../shared/upload-reports'
-import type { ExportFile } from './export-file'
+import { assertExportUnchanged, type ExportFile } from './export-file'
 import type { Logger } from './logger'
 import { PROCESSED_DIR, UPLOAD_DIR } from './remote-folders'
 import {
@@ -64,6 +64,9 @@ export async function uploadIntoEpoch(
   const remotePath = exportPath(epoch, file)
   const transfer = await sendVerified(remote, file, remotePath, options)
   log.info({ epoch, bytes: file.bytes }, 'upload verified')
+  // What was sent and verified must still be the file: one that grew
+  // meanwhile went out short.
+  await assertExportUnchanged(file, 'upload')
 
   await writeEmpty(remote, `${UPLOAD_DIR}/${epoch}/${COMPLETE_MARKER}`)
   log.info({ epoch }, 'COMPLETE written')

@@ -35,7 +35,7 @@ export async function checkExport(
   }
 
   const settings = runSettings(district)
-  const scan = await scanExport(file.path, file.name)
+  const scan = await scanExport(file.path, file.name, file.bytes)
   const hasHeader = looksLikeHeader(scan.firstLine, scan.delimiter)
   const records = scan.lines - (hasHeader ? 1 : 0)
 

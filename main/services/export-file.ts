@@ -155,3 +155,44 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     })
   })
 }
+
+/**
+ * Refuses a file that changed or went away after it was picked: one that
+ * grew after its checks would otherwise go out short and be marked
+ * complete. `during` says what was happening: its checks or its sending.
+ */
+export async function assertExportUnchanged(
+  file: ExportFile,
+  during: 'checks' | 'upload',
+): Promise<void> {
+  const stat = await fs.stat(file.path).catch(() => undefined)
+  const outcome =
+    during === 'checks'
+      ? 'nothing was sent'
+      : 'the partial upload is removed and nothing was marked complete'
+  if (!stat?.isFile()) {
+    throw new AppError(
+      'EXPORT_NOT_READY',
+      `The export file ${file.name} disappeared during the ${during}; ${outcome}. Check where Ascender writes it, then run the upload again.`,
+    )
+  }
+  const same =
+    stat.size === file.bytes &&
+    stat.mtime.getTime() === file.modifiedAt.getTime()
+  if (same) return
+
+  throw new AppError(
+    'EXPORT_NOT_READY',
+    `The export file ${file.name} changed during the ${during} (${file.bytes} bytes before, ${stat.size} now); ${outcome}. Wait until Ascender has finished writing it, then run the upload again.`,
+  )
+}
+
+/** A local read of the export that failed mid-upload: the file, not the network. */
+export function exportUnreadable(localPath: string, cause: unknown): AppError {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code
+  return new AppError(
+    'EXPORT_NOT_READY',
+    `The export file ${path.basename(localPath)} could no longer be read during the upload${code ? ` (${code})` : ''}: it was moved, deleted or locked. Nothing was marked complete; run the upload again once the file is back.`,
+    { cause },
+  )
+}

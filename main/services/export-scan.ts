@@ -31,15 +31,20 @@ const SIGNATURES: ReadonlyArray<readonly [number[], string]> = [
   [[0xfe, 0xff], 'UTF-16 text'],
 ]
 
-/** Scans the whole file; throws EXPORT_INVALID with the reason on a bad one. */
+/**
+ * Scans the file's first `bytes` bytes (its size when picked: what will be
+ * sent); throws EXPORT_INVALID with the reason on a bad one.
+ */
 export async function scanExport(
   file: string,
   name: string,
+  bytes: number,
 ): Promise<ScanResult> {
   const scanner = new RecordScanner(name)
 
   for await (const chunk of fs.createReadStream(file, {
     highWaterMark: CHUNK_BYTES,
+    end: Math.max(0, bytes - 1),
   })) {
     scanner.push(chunk as Buffer)
   }

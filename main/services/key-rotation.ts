@@ -18,10 +18,8 @@ export async function withDistrictKey<T>(
   passphrase?: string,
 ): Promise<T> {
   const pending = district.pendingKey
-  const current = () =>
-    readPrivateKey(store, district, 'current', passphrase)
+  const current = () => readPrivateKey(store, district, 'current', passphrase)
   if (!pending || pending.encrypted) return login(await current())
-
 
   let session: T
   try {

@@ -3,6 +3,7 @@ import type { SFTPWrapper } from 'ssh2'
 import { AppError } from '../../shared/errors'
 import type { TransferReport } from '../../shared/upload-reports'
 import type { Logger } from './logger'
+import { exportUnreadable } from './export-file'
 import { openChannelPool, type ChannelPool } from './sftp-channels'
 import {
   closeRemote,
@@ -110,12 +111,21 @@ async function sendWithPlan(
   } as const
   options.log.info({ step: 'transfer', ...report }, 'transfer started')
 
-  const local = await fs.open(localPath, 'r')
+  const local = await fs.open(localPath, 'r').catch((error: unknown) => {
+    throw exportUnreadable(localPath, error)
+  })
+  const read: ReadLocal = async (buffer, length, position) => {
+    try {
+      return (await local.read(buffer, 0, length, position)).bytesRead
+    } catch (error) {
+      throw exportUnreadable(localPath, error)
+    }
+  }
   try {
     await writeAll(
       channels,
       remotePath,
-      local,
+      read,
       bytes,
       chunk,
       plan.inFlight,
@@ -127,6 +137,13 @@ async function sendWithPlan(
   }
 }
 
+/** Reads part of the local export; a failure is the file's, not the link's. */
+type ReadLocal = (
+  buffer: Buffer,
+  length: number,
+  position: number,
+) => Promise<number>
+
 interface Shared {
   next: number
   sent: number
@@ -137,7 +154,7 @@ interface Shared {
 async function writeAll(
   channels: SFTPWrapper[],
   remotePath: string,
-  local: fs.FileHandle,
+  read: ReadLocal,
   bytes: number,
   chunk: number,
   inFlight: number,
@@ -160,7 +177,7 @@ async function writeAll(
         pump(
           sftp,
           handles[i] as Buffer,
-          local,
+          read,
           bytes,
           chunk,
           shared,
@@ -250,7 +267,7 @@ function channelRemote(sftp: SFTPWrapper, timeoutMs: number): Remote {
 async function pump(
   sftp: SFTPWrapper,
   handle: Buffer,
-  local: fs.FileHandle,
+  read: ReadLocal,
   bytes: number,
   chunk: number,
   shared: Shared,
@@ -264,7 +281,13 @@ async function pump(
     const length = Math.min(chunk, bytes - position)
     shared.next += length
 
-    const { bytesRead } = await local.read(buffer, 0, length, position)
+    let bytesRead: number
+    try {
+      bytesRead = await read(buffer, length, position)
+    } catch (error) {
+      stop(error)
+      return
+    }
     if (bytesRead !== length) {
       stop(
         new AppError(

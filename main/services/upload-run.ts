@@ -15,6 +15,7 @@ import {
 } from './epoch-upload'
 import { checkExport } from './export-check'
 import {
+  assertExportUnchanged,
   pickExportFile,
   waitUntilWritten,
   type ExportFile,
@@ -27,7 +28,7 @@ import { channelsForLink, openChannelPool } from './sftp-channels'
 import { appendRun } from './run-history'
 import { withRetries } from './run-retry'
 import { runSettings, type ResolvedRunSettings } from './run-settings'
-import { cleanUpCancelled, progressReporter } from './upload-support'
+import { progressReporter, removePartialUpload } from './upload-support'
 
 export { COMPLETE_MARKER } from './epoch-upload'
 
@@ -136,6 +137,7 @@ async function performRun(
   let checks: Awaited<ReturnType<typeof checkExport>>
   try {
     checks = await checkExport(ctx, district, file, options)
+    await assertExportUnchanged(file, 'checks')
   } catch (error) {
     await early.then((session) => session.close()).catch(() => undefined)
     throw error
@@ -271,7 +273,13 @@ async function sendWithRetries(
         return outcome
       } catch (error) {
         if (options.signal.aborted) {
-          await cleanUpCancelled(remote, file, state, district.mode, log)
+          await removePartialUpload(remote, file, state, district.mode, log)
+        } else if (
+          error instanceof AppError &&
+          error.code === 'EXPORT_NOT_READY'
+        ) {
+          // The file changed or went away: this export must not stay.
+          await removePartialUpload(remote, file, state, district.mode, log)
         }
         throw error
       } finally {

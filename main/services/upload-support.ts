@@ -60,11 +60,12 @@ export function progressReporter(
 }
 
 /**
- * After a cancel: removes the partial export file and, in epoch mode, the
- * epoch folder, unless COMPLETE made it final already. Best effort; a
- * folder left behind without COMPLETE is never processed.
+ * After a cancel, or an export that changed or went away mid-upload:
+ * removes the partial export file and, in epoch mode, the epoch folder,
+ * unless COMPLETE made it final already. Best effort; a folder left
+ * behind without COMPLETE is never processed, and the log says so.
  */
-export async function cleanUpCancelled(
+export async function removePartialUpload(
   remote: Remote,
   file: ExportFile,
   state: EpochAttempt,
@@ -80,8 +81,11 @@ export async function cleanUpCancelled(
       await removeRemote(remote, `${dir}/${file.name}`)
       await rmdirRemote(remote, dir)
     }
-    log.info({ epoch: state.epoch }, 'cancelled; partial upload removed')
+    log.info({ epoch: state.epoch }, 'partial upload removed')
   } catch (error) {
-    log.warn({ reason: String(error) }, 'cancelled; partial upload not removed')
+    log.warn(
+      { epoch: state.epoch, reason: String(error) },
+      'partial upload not removed; without COMPLETE it is never processed',
+    )
   }
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises'
 import { AppError } from '../../shared/errors'
 import type { TransferReport } from '../../shared/upload-reports'
-import type { ExportFile } from './export-file'
+import { exportUnreadable, type ExportFile } from './export-file'
 import {
   closeRemote,
   openRemote,
@@ -88,13 +88,17 @@ async function compareSamples(
   handle: Buffer,
   file: ExportFile,
 ): Promise<string | undefined> {
-  const local = await fs.open(file.path, 'r')
+  const local = await fs.open(file.path, 'r').catch((error: unknown) => {
+    throw exportUnreadable(file.path, error)
+  })
   try {
     const differs = await Promise.all(
       sampleOffsets(file.bytes).map(async (offset) => {
         const length = Math.min(SAMPLE_BYTES, file.bytes - offset)
         const mine = Buffer.alloc(length)
-        await local.read(mine, 0, length, offset)
+        await local.read(mine, 0, length, offset).catch((error: unknown) => {
+          throw exportUnreadable(file.path, error)
+        })
         const theirs = await readFully(remote, handle, length, offset)
         return mine.equals(theirs) ? undefined : offset
       }),

@@ -223,6 +223,69 @@ describe(
       assert.equal(runs[0]?.code, 'UPLOAD_CANCELLED', 'newest first')
     })
 
+    // The export as Ascender might touch it while it is being sent: grown,
+    // cut short or deleted once the first bytes are out.
+    for (const [change, touch] of [
+      [
+        'grows',
+        (file: string) =>
+          fs.appendFileSync(
+            file,
+            fs.readFileSync(exportFile).subarray(-20_000),
+          ),
+      ],
+      [
+        'is cut short',
+        (file: string) => fs.truncateSync(file, Math.floor(bytes / 3)),
+      ],
+      ['is deleted', (file: string) => fs.rmSync(file)],
+    ] as const) {
+      it(`never marks complete an export that ${change} during the upload, and removes what was sent`, async () => {
+        clearUploads()
+        const slow = await startFaultProxy({
+          targetPort: server.port,
+          delayMs: 15,
+        })
+        await usePort(slow.port)
+        const copy = path.join(path.dirname(exportFile), `moving-${bytes}.txt`)
+        fs.copyFileSync(exportFile, copy)
+        const picked = new Date(Date.now() - 60_000)
+        fs.utimesSync(copy, picked, picked)
+        let touched = false
+
+        const failure = await runUpload(district.ctx, DOMAIN, {
+          file: copy,
+          onProgress: (p) => {
+            if (p.phase !== 'upload' || touched) return
+            touched = true
+            touch(copy)
+          },
+        }).then(
+          () => undefined,
+          (error: unknown) => error as { code?: string; message?: string },
+        )
+        await usePort(proxy.port)
+        await slow.close()
+        fs.rmSync(copy, { force: true })
+
+        assert.ok(touched, 'the file was touched mid-upload')
+        assert.equal(failure?.code, 'EXPORT_NOT_READY', failure?.message)
+        assertNoCompleteAnywhere()
+        assert.deepEqual(
+          epochsOnDisk(uploadDir),
+          [],
+          'the epoch folder went too',
+        )
+        const last = (await readRuns(district.ctx.layout, DOMAIN)).at(-1)
+        assert.equal(last?.code, 'EXPORT_NOT_READY')
+        assert.equal(
+          last?.retries ?? 0,
+          0,
+          'the file, not the network: no retry',
+        )
+      })
+    }
+
     it('fails in seconds naming /upload when it is not writable, without retrying', async () => {
       clearUploads()
       const owner = fs.statSync(uploadDir)
