@@ -82,7 +82,9 @@ export type ConnectionTimeouts = z.infer<typeof connectionTimeoutsSchema>
 /** An outbound proxy as a URL: socks5://host:port or http://host:port. */
 export const proxyUrlSchema = z
   .string()
-  .regex(/^(socks5h?|http):\/\/([^@/\s]+@)?[^:/\s]+:\d{1,5}\/?$/)
+  .regex(
+    /^(socks5h?|http):\/\/([^@/\s]+@)?([^:/\s[\]]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}\/?$/,
+  )
 
 export const districtSettingsSchema = z.object({
   version: z.literal(SETTINGS_VERSION),
@@ -102,9 +104,7 @@ export const districtSettingsSchema = z.object({
   /** A new key waiting for its first successful login; `key` stays in use. */
   pendingKey: keyRecordSchema.optional(),
   /** Set when the nightly run was registered with the OS scheduler. */
-  scheduled: z
-    .object({ backend: z.string(), installedAt: isoTime })
-    .optional(),
+  scheduled: z.object({ backend: z.string(), installedAt: isoTime }).optional(),
   run: runSettingsSchema.optional(),
   proxy: proxyUrlSchema.or(z.literal('')).optional(),
   timeouts: connectionTimeoutsSchema.optional(),

@@ -1,10 +1,11 @@
 import fs from 'node:fs'
 import net from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
 import { isCountyDistrictNumber, isTimeOfDay } from '../../shared/domain'
 import { AppError } from '../../shared/errors'
 import type { DistrictInput } from './district-store'
-import { parseProxyUrl } from './proxy-tunnel'
+import { checkProxyUrl } from './proxy-tunnel'
 
 /**
  * The district fields a person types, as text, before they are checked.
@@ -58,7 +59,8 @@ export function checkDistrictFields(
     input.pattern = pattern(fields.pattern, labels.pattern)
   if (fields.at !== undefined) input.at = timeOfDay(fields.at, labels.at)
   if (fields.mode !== undefined) input.mode = mode(fields.mode, labels.mode)
-  if (fields.proxy !== undefined) input.proxy = proxy(fields.proxy)
+  if (fields.proxy !== undefined)
+    input.proxy = proxy(fields.proxy, labels.proxy)
 
   return input
 }
@@ -83,7 +85,13 @@ function exportDir(value: string, label: string): string {
   if (value.trim() === '')
     throw invalid(`${label} needs the folder where Ascender writes the export.`)
 
-  const folder = path.resolve(value)
+  if (hasControlCharacters(value))
+    throw invalid(`${label} must be one line, without control characters.`)
+  // "~" is the shell's; a folder typed or pasted with it means the home.
+  const expanded = /^~(?=$|[/\\])/.test(value.trim())
+    ? path.join(os.homedir(), value.trim().slice(1))
+    : value
+  const folder = path.resolve(expanded)
   let isFolder = true
   try {
     isFolder = fs.statSync(folder).isDirectory()
@@ -165,12 +173,11 @@ function timeOfDay(value: string, label: string): string {
 }
 
 // "none" clears the proxy; anything else must parse as one.
-function proxy(value: string): string {
+function proxy(value: string, label: string): string {
   const trimmed = value.trim()
   if (trimmed === '' || trimmed.toLowerCase() === 'none') return ''
 
-  parseProxyUrl(trimmed)
-  return trimmed
+  return checkProxyUrl(trimmed, label)
 }
 
 function mode(value: string, label: string): 'epoch' | 'direct' {

@@ -2,6 +2,7 @@ import http from 'node:http'
 import type net from 'node:net'
 import { SocksClient } from 'socks'
 import { AppError } from '../../shared/errors'
+import { proxyUrlSchema } from '../../shared/settings-schema'
 
 /**
  * Outbound proxies, per district: an HTTP CONNECT proxy or a SOCKS5 proxy
@@ -29,7 +30,10 @@ export function parseProxyUrl(text: string): ProxySpec {
 
   const kind = url.protocol === 'http:' ? 'http' : socksKind(url.protocol)
   const port = Number(url.port)
-  if (!kind || !url.hostname || !Number.isInteger(port) || port < 1)
+  // A proxy is a host and a port: a path or query would be dropped unseen.
+  const bare =
+    (url.pathname === '' || url.pathname === '/') && !url.search && !url.hash
+  if (!kind || !url.hostname || !Number.isInteger(port) || port < 1 || !bare)
     throw badProxy(text)
 
   return {
@@ -41,16 +45,31 @@ export function parseProxyUrl(text: string): ProxySpec {
   }
 }
 
+/**
+ * Checks a proxy URL typed by a person: it must parse and be what the
+ * settings file stores, so a value taken here is never refused on save.
+ */
+export function checkProxyUrl(text: string, label = 'The proxy'): string {
+  const trimmed = text.trim()
+  try {
+    parseProxyUrl(trimmed)
+  } catch {
+    throw badProxy(trimmed, label)
+  }
+  if (!proxyUrlSchema.safeParse(trimmed).success) throw badProxy(trimmed, label)
+  return trimmed
+}
+
 function socksKind(protocol: string): 'socks5' | undefined {
   return protocol === 'socks5:' || protocol === 'socks5h:'
     ? 'socks5'
     : undefined
 }
 
-function badProxy(text: string): AppError {
+function badProxy(text: string, label = 'The proxy'): AppError {
   return new AppError(
     'INVALID_INPUT',
-    `The proxy must look like socks5://HOST:PORT or http://HOST:PORT, not "${redactProxyUrl(text)}".`,
+    `${label} must look like socks5://HOST:PORT or http://HOST:PORT, not "${redactProxyUrl(text)}".`,
   )
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { HomeLayout } from '../../main/services/home'
@@ -38,6 +39,9 @@ describe('odd option values are refused and change nothing', () => {
       ['--export-dir', ''],
       ['--pattern', '..'],
       ['--pattern', 'Tx\u0007*.txt'],
+      ['--proxy', 'socks5://user:pass@127.0.0.1:1080/path?x=1'],
+      ['--proxy', 'http://proxy.esc.net:8080#top'],
+      ['--export-dir', '/tmp/two\nlines'],
     ]
     const before = fs.readFileSync(settingsFile, 'utf8')
     for (const [flag, value] of cases) {
@@ -56,6 +60,36 @@ describe('odd option values are refused and change nothing', () => {
     const later = path.join(h.home, 'not-yet', 'mounted-later')
     const ok = await h.cli('district', 'set', DOMAIN, '--export-dir', later)
     assert.equal(ok.code, 0, ok.stdout)
+  })
+
+  it('takes an IPv6 proxy and stores it as given', async () => {
+    const set = await h.cli(
+      'district',
+      'set',
+      DOMAIN,
+      '--proxy',
+      'http://[::1]:8080',
+    )
+    assert.equal(set.code, 0, set.stdout)
+    assert.equal(
+      JSON.parse(fs.readFileSync(settingsFile, 'utf8')).proxy,
+      'http://[::1]:8080',
+    )
+    const none = await h.cli('district', 'set', DOMAIN, '--proxy', 'none')
+    assert.equal(none.code, 0, none.stdout)
+  })
+
+  it('reads ~ in --export-dir as the home folder', async () => {
+    const set = await h.cli(
+      'district',
+      'set',
+      DOMAIN,
+      '--export-dir',
+      '~/ascender-exports',
+    )
+    assert.equal(set.code, 0, set.stdout)
+    const saved = JSON.parse(fs.readFileSync(settingsFile, 'utf8')).exportDir
+    assert.equal(saved, path.join(os.homedir(), 'ascender-exports'))
   })
 
   it('still takes ordinary hosts and addresses', async () => {
