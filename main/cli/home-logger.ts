@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import { AppError } from '../../shared/errors'
 import { pathErrorFrom } from '../../shared/fs-errors'
 import { openDailyLogger, silentLogger, type Logger } from '../services/logger'
@@ -19,12 +20,34 @@ export function openHomeLogger(home: string, io: Io): Logger {
     )
   }
 
+  if (kind === 'missing') createHome(home)
   try {
     return openDailyLogger(`${home}/logs`)
   } catch (error) {
     const reason = pathErrorFrom(error)?.message ?? String(error)
     io.stderr(`Warning: no log is kept for this command. ${reason}\n`)
     return silentLogger()
+  }
+}
+
+// Level by level: Node's recursive mkdir loops forever where a folder
+// cannot be made but its parent exists (under /proc, for one).
+function createHome(home: string): void {
+  const missing: string[] = []
+  for (let at = path.resolve(home); pathKind(at) === 'missing';) {
+    missing.unshift(at)
+    const parent = path.dirname(at)
+    if (parent === at) break
+    at = parent
+  }
+  try {
+    for (const folder of missing) fs.mkdirSync(folder)
+  } catch (error) {
+    throw new AppError(
+      'PATH_UNUSABLE',
+      `The home ${home} cannot be created: ${pathErrorFrom(error)?.message ?? String(error)} Check the --home path for a typing mistake, or choose a folder this account may write to.`,
+      { cause: error },
+    )
   }
 }
 

@@ -38,6 +38,12 @@ export async function checkExport(
   const scan = await scanExport(file.path, file.name, file.bytes)
   const hasHeader = looksLikeHeader(scan.firstLine, scan.delimiter)
   const records = scan.lines - (hasHeader ? 1 : 0)
+  if (records === 0) {
+    throw new AppError(
+      'EXPORT_EMPTY',
+      `The export file ${file.name} holds a header line and no student records.`,
+    )
+  }
 
   checkFreshness(ctx, file, settings.maxAgeHours, options.allowStale === true)
   const previous = await lastSuccessfulRecords(ctx, district.domain)

@@ -68,9 +68,11 @@ describe('export file checks', () => {
     assert.deepEqual(report.warnings, [])
   })
 
-  it('refuses an empty file', async () => {
+  it('refuses an empty file, and one with a header and no records', async () => {
     write('')
     await refusal('EXPORT_EMPTY')
+    write('Student Id\tLast Name\tFirst Name\r\n')
+    assert.match((await refusal('EXPORT_EMPTY')).message, /no student records/)
   })
 
   it('refuses binary files, zip archives and spreadsheets', async () => {

@@ -93,7 +93,9 @@ export function registerDistrictCommands(
             )
           : damaged.length
             ? []
-            : ['No districts yet. Add one with: district add <domain>']
+            : [
+                `No districts yet in ${cli.ctx().layout.root}. Add one with: district add <domain>`,
+              ]
         if (damaged.length === 0) return { json: { districts }, text }
 
         // One damaged district must not hide the others, nor pass unseen.
