@@ -51,7 +51,7 @@ export async function addPracticeDistrict(
     countyDistrict: SAMPLE_COUNTY_DISTRICT,
   })
   return ctx.store.add(domain, {
-    name: options.name ?? `${domain} (practice)`,
+    name: options.name ?? `Practice ${domain}`,
     countyDistrict: SAMPLE_COUNTY_DISTRICT,
     host: '127.0.0.1',
     port,

@@ -136,7 +136,12 @@ export function registerCheckCommand(
             ...(flags.report ? { reportFile: path.resolve(flags.report) } : {}),
           },
           text: [
-            ...successLines(report, flags.report, pinBefore?.sha256),
+            ...successLines(
+              // Pinned by an earlier attempt of this same wait: still new.
+              pinBefore ? report : { ...report, hostKeyPinned: 'new' },
+              flags.report,
+              pinBefore?.sha256,
+            ),
             ...warnings.map((w) => `Warning: ${w}`),
           ],
         }
