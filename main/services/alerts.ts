@@ -44,9 +44,18 @@ function stateTitle(row: FleetRow): string {
 export async function emailFleetAlerts(
   ctx: ServiceContext,
   report: FleetReport,
-): Promise<{ sent: boolean }> {
+): Promise<{ sent: boolean; notSent?: string }> {
   const alerts = fleetAlerts(report)
-  if (alerts.length === 0) return { sent: false }
+  if (alerts.length === 0)
+    return { sent: false, notSent: 'no district needs attention' }
+  const email = (await readAlertSettings(ctx.layout)).email
+  if (!email?.enabled) {
+    return {
+      sent: false,
+      notSent:
+        'email alerts are off (turn them on with: alerts set --email on and the SMTP settings)',
+    }
+  }
 
   return emailAlert(ctx, {
     title: `SameGoal uploads: ${alerts.length} district(s) need attention`,

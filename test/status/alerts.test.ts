@@ -156,6 +156,10 @@ describe('alerts by desktop notification and email', () => {
     assert.equal(alerts.staleAfterHours, 48)
     assert.equal(alerts.email.enabled, false)
     assert.equal(alerts.email.password, '(set)')
+    // With email off, --alert says why nothing was sent.
+    const off = await cliInProcess(home, ['status', '--all', '--alert'])
+    assert.match(off.stdout, /No alert email sent: email alerts are off/)
+    assert.equal(received.length, before + 1)
     await updateAlertSettings(ctx.layout, (s) => ({
       ...s,
       email: s.email ? { ...s.email, enabled: true } : undefined,

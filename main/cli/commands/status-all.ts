@@ -45,9 +45,20 @@ export async function fleetOutput(
       ...report,
       districts: rows,
       ...(alerted ? { emailed: alerted.sent } : {}),
+      ...(alerted?.notSent ? { emailNotSent: alerted.notSent } : {}),
       ...problem,
     },
-    text: [...fleetText(rows), ...(attention.length ? [message] : [])],
+    text: [
+      ...fleetText(rows),
+      ...(attention.length ? [message] : []),
+      ...(alerted
+        ? [
+            alerted.sent
+              ? 'Alert email sent.'
+              : `No alert email sent: ${alerted.notSent ?? 'nothing to send'}.`,
+          ]
+        : []),
+    ],
     ...(attention.length ? { exitCode } : {}),
   }
 }
