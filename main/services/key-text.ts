@@ -45,6 +45,15 @@ export function classifyKeyText(input: string): KeyText {
   }
 
   const block = findPemBlock(lines)
+  const privateBlocks = lines.filter((line) =>
+    PRIVATE_PEM_LABELS.some((label) => line === `-----BEGIN ${label}-----`),
+  ).length
+  if (privateBlocks > 1) {
+    throw new AppError(
+      'INVALID_KEY',
+      `This text holds ${privateBlocks} private keys. Import one key at a time: the one whose public key was sent to SameGoal.`,
+    )
+  }
   if (block && PRIVATE_PEM_LABELS.includes(block.label)) {
     const text = rebuildPem(block.label, block.body)
     return block.label === 'OPENSSH PRIVATE KEY'

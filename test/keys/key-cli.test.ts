@@ -70,6 +70,8 @@ describe(
         [fx.file('ed.pub'), 'KEY_IS_PUBLIC'],
         [fx.file('rsa1024.pem'), 'KEY_TYPE_UNSUPPORTED'],
         [fx.file('missing-file'), 'INVALID_KEY'],
+        // A device never ends; it is refused before it is read.
+        ['/dev/zero', 'INVALID_KEY'],
       ]
       try {
         cases.push([fx.sshKeygen('dsa', 'dsa'), 'KEY_TYPE_UNSUPPORTED'])

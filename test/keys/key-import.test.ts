@@ -358,6 +358,13 @@ describe(
         (await refusal(parsePrivateKeyText(cut))).code,
         'INVALID_KEY',
       )
+
+      // Two keys pasted together: which one SameGoal has is not guessed.
+      const two = await refusal(
+        parsePrivateKeyText(`${fx.text('rsa')}\n${fx.text('rsa')}`),
+      )
+      assert.equal(two.code, 'INVALID_KEY')
+      assert.match(two.message, /2 private keys/)
     })
 
     it('refuses a damaged PuTTY file instead of importing a wrong key', async () => {

@@ -233,6 +233,13 @@ function ppkVersion(value: string): 2 | 3 {
 async function readKeyFile(file: string): Promise<string> {
   try {
     const stat = await fs.stat(file)
+    if (!stat.isFile()) {
+      const kind = stat.isDirectory() ? 'a folder' : 'not a regular file'
+      throw new AppError(
+        'INVALID_KEY',
+        `${file} is ${kind}; give the private key file itself.`,
+      )
+    }
     if (stat.size > 64 * 1024) {
       throw new AppError(
         'INVALID_KEY',
@@ -248,7 +255,6 @@ async function readKeyFile(file: string): Promise<string> {
   }
 }
 
-/** The passphrase is the first line of stdin, so it never shows in a process list. */
 // "an RSA", "an Ed25519": both names start with a vowel sound.
 function withArticle(text: string): string {
   return /^[AEIOU]/i.test(text) ? `an ${text}` : `a ${text}`
