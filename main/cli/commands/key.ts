@@ -257,7 +257,7 @@ async function readKeyFile(file: string): Promise<string> {
 
 // "an RSA", "an Ed25519": both names start with a vowel sound.
 function withArticle(text: string): string {
-  return /^[AEIOU]/i.test(text) ? `an ${text}` : `a ${text}`
+  return /^([AEIOU]|RSA)/i.test(text) ? `an ${text}` : `a ${text}`
 }
 
 function describe(view: KeyView): string {
