@@ -100,6 +100,18 @@ describe(
       fs.rmSync(home, { recursive: true, force: true })
     })
 
+    async function offlineRow(domain: string): Promise<FleetRow | undefined> {
+      const offline = await cliInProcess(home, [
+        'status',
+        '--all',
+        '--offline',
+        '--json',
+      ])
+      return (offline.json['districts'] as FleetRow[]).find(
+        (r) => r.domain === domain,
+      )
+    }
+
     it('shows each district in its own state', () => {
       assert.equal(rows.get('okisd.org')?.state, 'ok')
       assert.equal(rows.get('failisd.org')?.state, 'failed')
@@ -117,15 +129,7 @@ describe(
       assert.equal(refused?.connection?.ok, false)
 
       // Offline, the recorded test says the same.
-      const offline = await cliInProcess(home, [
-        'status',
-        '--all',
-        '--offline',
-        '--json',
-      ])
-      const again = (offline.json['districts'] as FleetRow[]).find(
-        (r) => r.domain === 'refusedisd.org',
-      )
+      const again = await offlineRow('refusedisd.org')
       assert.equal(again?.state, 'new')
       assert.equal(again?.code, 'AUTH_REFUSED')
     })
@@ -188,15 +192,7 @@ describe(
           via: 'check',
         }),
       )
-      const offline = await cliInProcess(home, [
-        'status',
-        '--all',
-        '--offline',
-        '--json',
-      ])
-      const ok = (offline.json['districts'] as FleetRow[]).find(
-        (r) => r.domain === 'okisd.org',
-      )
+      const ok = await offlineRow('okisd.org')
       assert.equal(ok?.state, 'ok', JSON.stringify(ok))
     })
   },
