@@ -1,7 +1,11 @@
 import fs from 'node:fs/promises'
 import { AppError } from '../../shared/errors'
 import type { TransferReport } from '../../shared/upload-reports'
-import { exportUnreadable, type ExportFile } from './export-file'
+import {
+  assertExportUnchanged,
+  exportUnreadable,
+  type ExportFile,
+} from './export-file'
 import {
   closeRemote,
   openRemote,
@@ -40,6 +44,8 @@ export async function sendVerified(
   )
   const problem = await verifyRemote(remote, file, remotePath)
   if (!problem) return report
+  // A local file that changed explains a mismatch; it is not the server's.
+  await assertExportUnchanged(file, 'upload')
 
   options.log.error(
     { step: 'verify', problem, ...report },
