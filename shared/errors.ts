@@ -242,7 +242,7 @@ export const errorCatalog = {
     exitCode: E.TransferFailed,
     title: 'The upload did not finish',
     whatToDo:
-      'Nothing was marked complete, so SameGoal will not process a partial file. Run the upload again.',
+      'Nothing was marked complete, and the partial file was removed where the server allowed it. Run the upload again; if it fails the same way, ask SameGoal whether the account\u2019s disk or quota is full.',
   },
   VERIFY_FAILED: {
     exitCode: E.TransferFailed,

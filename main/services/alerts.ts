@@ -19,12 +19,15 @@ export interface Alert {
 
 /** One desktop notification per failed, unreachable, stuck or stale district. */
 export function fleetAlerts(report: FleetReport): Alert[] {
-  return report.districts
-    .filter((row) => needsAttention(row.state))
-    .map((row) => ({
-      title: `${row.name}: ${stateTitle(row)}`,
-      body: `${row.domain}: ${row.message ?? row.state}`,
-    }))
+  return (
+    report.districts
+      // A practice district is a rehearsal: it never raises an alert.
+      .filter((row) => needsAttention(row.state) && !row.practice)
+      .map((row) => ({
+        title: `${row.name}: ${stateTitle(row)}`,
+        body: `${row.domain}: ${row.message ?? row.state}`,
+      }))
+  )
 }
 
 function stateTitle(row: FleetRow): string {

@@ -70,7 +70,7 @@ export async function previewExport(
   district: DistrictSettings,
 ): Promise<ExportPreview> {
   const base = { folder: district.exportDir ?? '', pattern: district.pattern }
-  const file = await pickExportFile(district)
+  const file = await pickExportFile(district, undefined, ctx.now())
   const found = {
     ...base,
     file: file.path,

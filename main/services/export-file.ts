@@ -15,12 +15,19 @@ export interface ExportFile {
   readonly name: string
   readonly bytes: number
   readonly modifiedAt: Date
+  /** What the technician should know about the choice (shown as warnings). */
+  readonly notes?: readonly string[]
 }
+
+// A file stamped further ahead than this is not tonight's export but a
+// wrong clock; it would otherwise win every night until that date.
+const FUTURE_SLACK_MS = 24 * 3_600_000
 
 /** Picks the file tonight's run would send, or explains why there is none. */
 export async function pickExportFile(
   district: DistrictSettings,
   fixedPath?: string,
+  now = new Date(),
 ): Promise<ExportFile> {
   if (fixedPath) return describeFile(path.resolve(fixedPath))
 
@@ -28,26 +35,38 @@ export async function pickExportFile(
   const names = await readFolder(folder)
   const matches = picomatch(district.pattern, { nocase: true, dot: false })
 
-  let newest: ExportFile | undefined
+  const files: ExportFile[] = []
   for (const name of names.filter((n) => matches(n))) {
     const stat = await fs.stat(path.join(folder, name)).catch(() => undefined)
     if (!stat?.isFile()) continue
-    if (!newest || stat.mtimeMs > newest.modifiedAt.getTime()) {
-      newest = {
-        path: path.join(folder, name),
-        name,
-        bytes: stat.size,
-        modifiedAt: stat.mtime,
-      }
-    }
+    files.push({
+      path: path.join(folder, name),
+      name,
+      bytes: stat.size,
+      modifiedAt: stat.mtime,
+    })
   }
+  const future = (f: ExportFile): boolean =>
+    f.modifiedAt.getTime() > now.getTime() + FUTURE_SLACK_MS
+  const newestOf = (list: ExportFile[]): ExportFile | undefined =>
+    list.reduce<ExportFile | undefined>(
+      (best, f) =>
+        !best || f.modifiedAt.getTime() > best.modifiedAt.getTime() ? f : best,
+      undefined,
+    )
+  const newest = newestOf(files.filter((f) => !future(f))) ?? newestOf(files)
   if (!newest) {
     throw new AppError(
       'NO_EXPORT_FILE',
       `No file matching ${district.pattern} is in ${folder}.`,
     )
   }
-  return newest
+  const passedOver = files.filter((f) => future(f) && f !== newest)
+  const notes = passedOver.map(
+    (f) =>
+      `${f.name} was passed over: its modification time ${f.modifiedAt.toISOString()} lies in the future (a wrong clock where it was written); move it out of the export folder.`,
+  )
+  return notes.length > 0 ? { ...newest, notes } : newest
 }
 
 function requireFolder(district: DistrictSettings): string {

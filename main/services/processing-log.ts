@@ -3,6 +3,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import type { EpochStatus } from '../../shared/reports'
 import type { HomeLayout } from './home'
+import { appendJsonLines } from './json-lines'
 
 /**
  * What SameGoal made of each epoch, as a fact of its own beside the upload
@@ -105,8 +106,10 @@ export async function recordProcessing(
   const file = processingFile(layout, domain)
   await fs.mkdir(path.dirname(file), { recursive: true })
   // One write call with O_APPEND: a line never interleaves with another's.
-  const text = fresh.map((r) => `${JSON.stringify(r)}\n`).join('')
-  await fs.appendFile(file, text, { mode: 0o600 })
+  await appendJsonLines(
+    file,
+    fresh.map((r) => JSON.stringify(r)),
+  )
   return fresh
 }
 

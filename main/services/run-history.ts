@@ -3,6 +3,7 @@ import path from 'node:path'
 import { AppError } from '../../shared/errors'
 import { runRecordSchema, type RunRecord } from '../../shared/settings-schema'
 import type { HomeLayout } from './home'
+import { appendJsonLines } from './json-lines'
 
 /**
  * The run history: one JSON line per run, appended. Appending a single
@@ -18,7 +19,7 @@ export async function appendRun(
   const file = layout.historyFile(record.domain)
 
   await fs.mkdir(path.dirname(file), { recursive: true })
-  await fs.appendFile(file, `${JSON.stringify(record)}\n`, { mode: 0o600 })
+  await appendJsonLines(file, [JSON.stringify(record)])
 }
 
 /** Reads the district's runs, oldest first. */

@@ -90,7 +90,7 @@ export function asAppError(error: unknown): AppError {
   if (isServerStatus(error)) {
     return new AppError(
       'TRANSFER_FAILED',
-      `The server refused part of the upload (SFTP status ${status}).`,
+      `The server refused part of the upload (SFTP status ${status}${status === SFTP_STATUS.FAILURE ? ': a generic failure, most often a full disk or quota on the server' : ''}).`,
       { cause: error },
     )
   }

@@ -26,7 +26,7 @@ import { runPreExport } from './pre-export'
 import { remoteOf } from './remote-ops'
 import { channelsForLink, openChannelPool } from './sftp-channels'
 import { appendRun } from './run-history'
-import { withRetries } from './run-retry'
+import { asAppError, isTransient, withRetries } from './run-retry'
 import { runSettings, type ResolvedRunSettings } from './run-settings'
 import { progressReporter, removePartialUpload } from './upload-support'
 
@@ -41,6 +41,20 @@ export interface UploadOptions {
   readonly allowDrop?: boolean
   readonly signal?: AbortSignal
   readonly onProgress?: (progress: UploadProgress) => void
+  /**
+   * Asked once this run holds the district's lock: true means the upload
+   * is no longer wanted (another run finished tonight's), and the run
+   * ends with AlreadyDone instead of sending anything.
+   */
+  readonly skipIf?: () => Promise<boolean>
+}
+
+/** Thrown when `skipIf` said the upload is no longer wanted. */
+export class AlreadyDone extends Error {
+  constructor() {
+    super('another run already did this upload')
+    this.name = 'AlreadyDone'
+  }
 }
 
 const running = new Map<string, AbortController>()
@@ -76,6 +90,12 @@ export async function runUpload(
 
   log.info({ step: 'upload', mode: district.mode }, 'run started')
   const release = await acquireRunLock(ctx, district.domain, log)
+  if (options.skipIf && (await options.skipIf().catch(() => false))) {
+    await release().catch(() => undefined)
+    log.info('another run finished this upload meanwhile; nothing sent')
+    log.flush()
+    throw new AlreadyDone()
+  }
   const controller = new AbortController()
   options.signal?.addEventListener('abort', () => controller.abort())
   running.set(district.domain, controller)
@@ -127,7 +147,7 @@ async function performRun(
   }
 
   report('check', 0, 0)
-  const file = await readyFile(district, settings, options)
+  const file = await readyFile(district, settings, options, ctx.now())
   Object.assign(facts, { file: file.path, bytes: file.bytes })
 
   // Connecting only reads, so it starts while the checks stream the file;
@@ -142,6 +162,7 @@ async function performRun(
     await early.then((session) => session.close()).catch(() => undefined)
     throw error
   }
+  checks = { ...checks, warnings: [...(file.notes ?? []), ...checks.warnings] }
   Object.assign(facts, { records: checks.records })
   if (checks.warnings.length > 0) facts.warnings = [...checks.warnings]
   log.info(
@@ -209,8 +230,9 @@ async function readyFile(
   district: DistrictSettings,
   settings: ResolvedRunSettings,
   options: UploadOptions & { signal: AbortSignal },
+  now: Date,
 ): Promise<ExportFile> {
-  const picked = await pickExportFile(district, options.file)
+  const picked = await pickExportFile(district, options.file, now)
   if (settings.settleMs === 0) return picked
 
   try {
@@ -272,13 +294,10 @@ async function sendWithRetries(
         attemptMs = performance.now() - started
         return outcome
       } catch (error) {
-        if (options.signal.aborted) {
-          await removePartialUpload(remote, file, state, district.mode, log)
-        } else if (
-          error instanceof AppError &&
-          error.code === 'EXPORT_NOT_READY'
-        ) {
-          // The file changed or went away: this export must not stay.
+        // A cancel, a changed export or a refusal the server made will not
+        // be retried: what was sent must not stay (in direct mode SameGoal
+        // would take a short file). A lost link is retried, which replaces it.
+        if (options.signal.aborted || !isTransient(asAppError(error))) {
           await removePartialUpload(remote, file, state, district.mode, log)
         }
         throw error

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test'
 import { AppError } from '../../shared/errors'
 import type { RunRecord } from '../../shared/settings-schema'
 import { createContext, type ServiceContext } from '../../main/services/context'
-import { appendRun } from '../../main/services/run-history'
+import { appendRun, readRuns } from '../../main/services/run-history'
 import { latestSlot } from '../../main/services/schedule/night-slot'
 import { runNightly } from '../../main/services/schedule/nightly-run'
 import { tempDir } from '../harness/cli'
@@ -121,5 +121,27 @@ describe('the nightly run the scheduler starts', () => {
     const outcome = await runNightly(ctx, DOMAIN, { resolve: async () => ({}) })
     assert.equal(outcome.kind, 'skipped')
     assert.equal(outcome.kind === 'skipped' && outcome.previous.id, tonight.id)
+  })
+
+  it('skips under the run lock when another run finished tonight meanwhile', async () => {
+    const other = 'otherisd.org'
+    await ctx.store.add(other, {
+      at: '02:00',
+      host: 'sftp.example.org',
+      exportDir: path.join(root, 'exports'),
+    })
+    // The other run's success lands while this one waits for the network.
+    const outcome = await runNightly(ctx, other, {
+      networkWaitMs: 60_000,
+      resolve: async () => {
+        await appendRun(ctx.layout, {
+          ...record(new Date(2026, 11, 3, 2, 35, 0), 'success'),
+          domain: other,
+        })
+      },
+    })
+    assert.equal(outcome.kind, 'skipped')
+    const runs = await readRuns(ctx.layout, other)
+    assert.equal(runs.length, 1, 'nothing recorded beside the other run')
   })
 })

@@ -11,6 +11,7 @@ import { runUpload } from '../../main/services/upload-run'
 import { parseEpoch } from '../../shared/epoch'
 import type { UploadProgress } from '../../shared/reports'
 import type { RunRecord } from '../../shared/settings-schema'
+import { CLI_BIN } from '../harness/cli'
 import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy'
 import {
   sshdAvailable,
@@ -285,6 +286,48 @@ describe(
         )
       })
     }
+
+    it('a scheduler\u2019s stop (SIGTERM) of the nightly run cancels cleanly and records the night', async () => {
+      clearUploads()
+      const slow = await startFaultProxy({
+        targetPort: server.port,
+        delayMs: 30,
+      })
+      await usePort(slow.port)
+      // A new night: nothing uploaded yet.
+      fs.rmSync(district.ctx.layout.historyFile(DOMAIN), { force: true })
+
+      const child = spawn(
+        process.execPath,
+        [CLI_BIN, '--home', district.home, 'schedule', 'nightly', DOMAIN],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      )
+      let output = ''
+      child.stdout.on('data', (d: Buffer) => (output += d.toString()))
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()))
+      const exited = new Promise<number | null>((resolve) =>
+        child.once('exit', (code) => resolve(code)),
+      )
+      // Stopped once the export is partly on the server.
+      for (let i = 0; i < 300; i++) {
+        const partial = epochsOnDisk(uploadDir).some(
+          (epoch) => fs.readdirSync(path.join(uploadDir, epoch)).length > 0,
+        )
+        if (partial) break
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      child.kill('SIGTERM')
+      const code = await exited
+      await usePort(proxy.port)
+      await slow.close()
+
+      assert.equal(code, 6, output)
+      assert.match(output, /cancelled/)
+      assertNoCompleteAnywhere()
+      assert.deepEqual(epochsOnDisk(uploadDir), [], 'partial upload removed')
+      const last = (await readRuns(district.ctx.layout, DOMAIN)).at(-1)
+      assert.equal(last?.code, 'UPLOAD_CANCELLED', 'the night is on record')
+    })
 
     it('fails in seconds naming /upload when it is not writable, without retrying', async () => {
       clearUploads()

@@ -18,6 +18,7 @@ import {
   type ScheduleOptions,
 } from '../../services/schedule/service'
 import { encodeTaskXml } from '../../services/schedule/windows-task-xml'
+import { withInterruptAsCancel } from '../interrupt'
 import { seconds } from '../options'
 import type { CommandOutput } from '../output'
 import { readSecretLine } from '../stdin'
@@ -149,10 +150,11 @@ export function registerScheduleCommands(
         const wait = flags.networkWait
           ? seconds(flags.networkWait, '--network-wait')
           : undefined
-        const outcome = await runNightly(
-          cli.ctx(),
-          domain,
-          wait === undefined ? {} : { networkWaitMs: wait * 1000 },
+        const outcome = await withInterruptAsCancel((signal) =>
+          runNightly(cli.ctx(), domain, {
+            signal,
+            ...(wait === undefined ? {} : { networkWaitMs: wait * 1000 }),
+          }),
         )
         if (outcome.kind === 'skipped') {
           return {
@@ -175,9 +177,14 @@ export function registerScheduleCommands(
             file: result.file,
             bytes: result.bytes,
             logFile: result.record.logFile,
+            warnings: result.warnings ?? [],
           },
           text: [
-            `Uploaded ${result.file} (${result.bytes} bytes) into epoch ${result.epoch}; COMPLETE written.`,
+            result.epoch
+              ? `Uploaded ${result.file} (${result.bytes} bytes) into epoch ${result.epoch}; COMPLETE written.`
+              : `Uploaded ${result.file} (${result.bytes} bytes) to ${result.remotePath}.`,
+            // A cron log is where a wrong district's file would be noticed.
+            ...(result.warnings ?? []).map((w) => `Warning: ${w}`),
           ],
         }
       }),

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import type { UploadResult } from '../../../shared/reports'
 import { runUpload } from '../../services/upload-run'
+import { withInterruptAsCancel } from '../interrupt'
 import type { CliContext } from '../program'
 import { withPassphrase } from '../stdin'
 
@@ -46,24 +47,6 @@ export function registerUploadCommand(program: Command, cli: CliContext): void {
         return { json: uploadJson(result), text: uploadText(result) }
       }),
     )
-}
-
-// Ctrl-C or a scheduler's stop request cancels cleanly: the partial file
-// is removed and no COMPLETE is written.
-async function withInterruptAsCancel<T>(
-  work: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const controller = new AbortController()
-  const cancel = (): void => controller.abort()
-  process.once('SIGINT', cancel)
-  process.once('SIGTERM', cancel)
-
-  try {
-    return await work(controller.signal)
-  } finally {
-    process.off('SIGINT', cancel)
-    process.off('SIGTERM', cancel)
-  }
 }
 
 function uploadJson(result: UploadResult): Record<string, unknown> {

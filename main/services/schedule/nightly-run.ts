@@ -9,7 +9,7 @@ import { alertRunFailure } from '../alerts'
 import type { ServiceContext } from '../context'
 import { checkBeforeUpload } from '../processing-status'
 import { readRuns } from '../run-history'
-import { runUpload } from '../upload-run'
+import { AlreadyDone, runUpload } from '../upload-run'
 import { latestSlot } from './night-slot'
 
 /**
@@ -21,6 +21,8 @@ import { latestSlot } from './night-slot'
 export interface NightlyOptions {
   /** How long to wait for the network to come up; default 10 minutes. */
   readonly networkWaitMs?: number
+  /** A scheduler's stop request: cancels the upload cleanly. */
+  readonly signal?: AbortSignal
   /** Tests: a resolver that says whether the network is up yet. */
   readonly resolve?: (host: string) => Promise<unknown>
 }
@@ -46,10 +48,12 @@ export async function runNightly(
   const slot = latestSlot(now, district.at)
   // A run stamped in the future (a clock that was wrong that night) is not
   // tonight's: counting it would skip every night until that date.
-  const previous = (await readRuns(ctx.layout, district.domain)).find((run) => {
-    const started = new Date(run.startedAt)
-    return run.result === 'success' && started >= slot && started <= now
-  })
+  const tonight = async (): Promise<RunRecord | undefined> =>
+    (await readRuns(ctx.layout, district.domain)).find((run) => {
+      const started = new Date(run.startedAt)
+      return run.result === 'success' && started >= slot && started <= ctx.now()
+    })
+  const previous = await tonight()
 
   if (previous) {
     ctx.log.info(
@@ -80,10 +84,22 @@ export async function runNightly(
   await checkBeforeUpload(ctx, district.domain)
 
   try {
-    return { kind: 'uploaded', result: await runUpload(ctx, district.domain) }
+    // Checked again under the run's lock: a second start that got this far
+    // while the first was still uploading must not upload again.
+    const result = await runUpload(ctx, district.domain, {
+      skipIf: async () => (await tonight()) !== undefined,
+      ...(options.signal ? { signal: options.signal } : {}),
+    })
+    return { kind: 'uploaded', result }
   } catch (error) {
+    const done = error instanceof AlreadyDone ? await tonight() : undefined
+    if (done)
+      return { kind: 'skipped', previous: done, slot: slot.toISOString() }
+    const failure = toErrorData(error)
     // Nobody watches at 2 a.m.: the optional email alert says it failed.
-    await alertRunFailure(ctx, district.domain, toErrorData(error))
+    // Another run holding the lock is that run's business, not a failure.
+    if (failure.code !== 'RUN_IN_PROGRESS')
+      await alertRunFailure(ctx, district.domain, failure)
     throw error
   }
 }
