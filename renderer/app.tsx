@@ -41,6 +41,16 @@ export function App() {
     <div className="app">
       <aside className="sidebar" aria-label="Districts">
         <h1 className="brand">SameGoal Ascender</h1>
+        {districts.length > 0 ? (
+          <button
+            type="button"
+            className="all-districts"
+            aria-pressed={current === undefined}
+            onClick={() => setSelected(undefined)}
+          >
+            All districts
+          </button>
+        ) : null}
         <DistrictList
           districts={districts}
           selected={selected}

@@ -131,69 +131,77 @@ function FleetTable({
   readonly onCopy: (row: FleetRow) => void
 }) {
   return (
-    <table className="epochs" data-testid="fleet-table">
-      <caption className="visually-hidden">
-        Every district and its state
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">District</th>
-          <th scope="col">State</th>
-          <th scope="col">Last run</th>
-          <th scope="col">Last processed</th>
-          <th scope="col">Next run</th>
-          <th scope="col">Key and connection</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <tr key={row.domain} data-state={row.state}>
-            <td>
-              <strong>{row.name}</strong> <PracticeBadge settings={row} />
-              <div className="small mono">{row.domain}</div>
-            </td>
-            <td>
-              <span className={`badge fleet-${row.state}`}>
-                {STATE_TEXT[row.state]}
-              </span>
-              {row.message ? <div className="small">{row.message}</div> : null}
-            </td>
-            <td className="small">
-              {row.lastRun
-                ? `${new Date(row.lastRun.at).toLocaleString()}: ${row.lastRun.result}`
-                : 'never'}
-            </td>
-            <td className="small">
-              {row.lastProcessed
-                ? `${row.lastProcessed.epoch} (${ageText(row.lastProcessed.ageHours)})`
-                : 'nothing yet'}
-            </td>
-            <td className="small">
-              {row.nextRun ? new Date(row.nextRun).toLocaleString() : 'not scheduled'}
-            </td>
-            <td className="small">
-              <div className="mono">{row.keyFingerprint ?? 'no key yet'}</div>
-              {row.connection
-                ? row.connection.ok
-                  ? `connected ${new Date(row.connection.at).toLocaleString()}`
-                  : `failed ${new Date(row.connection.at).toLocaleString()}: ${row.connection.code}`
-                : 'not checked yet'}
-            </td>
-            <td className="row-actions">
-              <button type="button" onClick={() => onSelect(row.domain)}>
-                Open
-              </button>
-              <button type="button" onClick={() => onCopy(row)}>
-                Add district like this one
-              </button>
-            </td>
+    <div className="table-scroll">
+      <table className="epochs" data-testid="fleet-table">
+        <caption className="visually-hidden">
+          Every district and its state
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">District</th>
+            <th scope="col">State</th>
+            <th scope="col">Last run</th>
+            <th scope="col">Last processed</th>
+            <th scope="col">Next run</th>
+            <th scope="col">Key and connection</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.domain} data-state={row.state}>
+              <td>
+                <strong>{row.name}</strong> <PracticeBadge settings={row} />
+                <div className="small mono">{row.domain}</div>
+              </td>
+              <td>
+                <span className={`badge fleet-${row.state}`}>
+                  {STATE_TEXT[row.state]}
+                </span>
+                {row.message ? (
+                  <div className="small">{row.message}</div>
+                ) : null}
+              </td>
+              <td className="small">
+                {row.lastRun
+                  ? `${new Date(row.lastRun.at).toLocaleString()}: ${row.lastRun.result}`
+                  : 'never'}
+              </td>
+              <td className="small">
+                {row.lastProcessed
+                  ? `${row.lastProcessed.epoch} (${ageText(row.lastProcessed.ageHours)})`
+                  : 'nothing yet'}
+              </td>
+              <td className="small">
+                {row.nextRun
+                  ? new Date(row.nextRun).toLocaleString()
+                  : 'not scheduled'}
+              </td>
+              <td className="small">
+                <div className="mono">{row.keyFingerprint ?? 'no key yet'}</div>
+                {row.connection
+                  ? row.connection.ok
+                    ? `connected ${new Date(row.connection.at).toLocaleString()}`
+                    : `failed ${new Date(row.connection.at).toLocaleString()}: ${row.connection.code}`
+                  : 'not checked yet'}
+              </td>
+              <td className="row-actions">
+                <button type="button" onClick={() => onSelect(row.domain)}>
+                  Open
+                </button>
+                {row.practice ? null : (
+                  <button type="button" onClick={() => onCopy(row)}>
+                    Add district like this one
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   )
 }
 

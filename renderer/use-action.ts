@@ -7,6 +7,8 @@ export interface ActionState<T> {
   readonly error?: ErrorData
   readonly result?: T
   run(): Promise<void>
+  /** Forgets the last outcome, once something else made it out of date. */
+  reset(): void
 }
 
 /** Runs an async action with busy, error and result state for a button. */
@@ -34,9 +36,15 @@ export function useAction<T>(
     }
   }, [action, onDone])
 
+  const reset = useCallback(() => {
+    setError(undefined)
+    setResult(undefined)
+  }, [])
+
   return {
     busy,
     run,
+    reset,
     ...(error ? { error } : {}),
     ...(result !== undefined ? { result } : {}),
   }

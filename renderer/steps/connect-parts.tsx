@@ -8,21 +8,42 @@ import type { CheckPhase, KeyWaitTick, ServerKey } from '../../shared/reports'
 export function PhaseList(props: {
   readonly reached: readonly CheckPhase[]
   readonly error?: ErrorData
+  /** A test is under way: the phase reached last is not done yet. */
+  readonly running?: boolean
 }) {
+  const last = props.reached[props.reached.length - 1]
   const failedAt = props.error
-    ? ((props.error.extra?.['failedPhase'] as CheckPhase | undefined) ??
-      props.reached[props.reached.length - 1])
+    ? ((props.error.extra?.['failedPhase'] as CheckPhase | undefined) ?? last)
     : undefined
+  const current = props.running && !props.error ? last : undefined
 
   return (
     <ol className="phases" aria-label="Connection test progress">
       {CHECK_PHASES.map((p) => {
-        const done = props.reached.includes(p.id) && p.id !== failedAt
-        const state = p.id === failedAt ? 'failed' : done ? 'done' : 'waiting'
+        const done =
+          props.reached.includes(p.id) && p.id !== failedAt && p.id !== current
+        const state =
+          p.id === failedAt
+            ? 'failed'
+            : p.id === current
+              ? 'in progress'
+              : done
+                ? 'done'
+                : 'waiting'
         return (
-          <li key={p.id} className={`phase phase-${state}`} data-phase={p.id}>
+          <li
+            key={p.id}
+            className={`phase phase-${state.replace(' ', '-')}`}
+            data-phase={p.id}
+          >
             <span aria-hidden="true">
-              {state === 'done' ? '✓' : state === 'failed' ? '✕' : '○'}
+              {state === 'done'
+                ? '✓'
+                : state === 'failed'
+                  ? '✕'
+                  : state === 'in progress'
+                    ? '…'
+                    : '○'}
             </span>{' '}
             {p.label}
             {state === 'failed' && props.error ? (

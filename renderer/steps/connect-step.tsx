@@ -130,7 +130,11 @@ export function ConnectStep({ district, onChanged, onNext }: StepProps) {
           <pre>{report.result.text}</pre>
         </details>
       ) : null}
-      <PhaseList reached={reached} {...(!busy && error ? { error } : {})} />
+      <PhaseList
+        reached={reached}
+        running={busy}
+        {...(!busy && error ? { error } : {})}
+      />
       {wait.busy ? (
         <KeyWaitCountdown
           {...(tick ? { tick } : {})}

@@ -33,26 +33,36 @@ export function ScheduleStep({ district, onChanged, onNext }: StepProps) {
   const history = useAction(
     useCallback(() => call('history:read', { domain, limit: 20 }), [domain]),
   )
+  const fields = { exportDir: folder, pattern, at, mode }
+  const unsaved =
+    folder !== (settings.exportDir ?? '') ||
+    pattern !== settings.pattern ||
+    at !== settings.at ||
+    mode !== settings.mode
   const save = useAction(
     useCallback(
-      () =>
-        call('districts:update', {
-          domain,
-          fields: { exportDir: folder, pattern, at, mode },
-        }),
+      () => call('districts:update', { domain, fields }),
       [domain, folder, pattern, at, mode],
     ),
     () => {
+      upload.reset()
+      setProgress(undefined)
       void onChanged()
       void preview.run()
     },
   )
+  // What is on screen is what is sent: unsaved changes are saved first.
   const upload = useAction(
-    useCallback(() => {
+    useCallback(async () => {
       setProgress(undefined)
-      return call('upload:run', { domain })
-    }, [domain]),
-    () => void onChanged(),
+      try {
+        if (unsaved) await call('districts:update', { domain, fields })
+        return await call('upload:run', { domain })
+      } finally {
+        // The sidebar and history show failed runs too.
+        void onChanged()
+      }
+    }, [domain, unsaved, folder, pattern, at, mode]),
   )
   const cancel = useAction(
     useCallback(() => call('upload:cancel', { domain }), [domain]),
@@ -132,7 +142,7 @@ export function ScheduleStep({ district, onChanged, onNext }: StepProps) {
           </button>
         ) : null}
       </div>
-      {upload.busy || progress ? <RunProgress progress={progress} /> : null}
+      {upload.busy ? <RunProgress progress={progress} /> : null}
       {upload.result && !upload.busy ? (
         <div className="notice notice-ok" role="status">
           <strong>

@@ -77,6 +77,9 @@ describe(
         .click()
       await panel.getByText(/Attempt 1 was refused/).waitFor()
       await panel.getByText(/Giving up in \d+:\d\d/).waitFor()
+      // The login being refused is never shown as done.
+      const login = panel.locator('[data-phase="authenticate"]')
+      assert.doesNotMatch((await login.getAttribute('class')) ?? '', /done/)
       await wizard.screenshot('connect-key-wait')
 
       server.authorize(DOMAIN, publicKey)
