@@ -36,6 +36,7 @@ export function districtInput(flags: DistrictFlags): DistrictInput {
   return checkDistrictFields(
     { ...rest, ...(cdn === undefined ? {} : { countyDistrict: cdn }) },
     FLAG_LABELS,
+    { relativeFolders: true },
   )
 }
 

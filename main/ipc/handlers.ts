@@ -1,3 +1,4 @@
+import type { z } from 'zod'
 import { AppError, toErrorData } from '../../shared/errors'
 import { pathErrorFrom } from '../../shared/fs-errors'
 import {
@@ -151,10 +152,9 @@ export async function dispatch(
     }
     const parsed = requestSchemas[channel].safeParse(payload ?? {})
     if (!parsed.success) {
-      throw new AppError(
-        'INVALID_INPUT',
-        `The request for ${channel} is not valid: ${parsed.error.message}`,
-      )
+      throw new AppError('INVALID_INPUT', plainProblems(parsed.error.issues), {
+        details: `${channel}: ${parsed.error.message}`,
+      })
     }
 
     const handler = handlers[channel] as (payload: unknown) => Promise<unknown>
@@ -162,4 +162,29 @@ export async function dispatch(
   } catch (error) {
     return { ok: false, error: toErrorData(pathErrorFrom(error) ?? error) }
   }
+}
+
+const FIELD_NAMES: Readonly<Record<string, string>> = {
+  domain: 'The domain',
+  name: 'The district name',
+  host: 'The server',
+  exportDir: 'The export folder',
+  pattern: 'The file name pattern',
+  proxy: 'The proxy',
+  passphrase: 'The passphrase',
+  text: 'The key text',
+}
+
+// A value the form let through but the contract refuses, in plain words;
+// the validator's own text stays in the details.
+function plainProblems(issues: readonly z.core.$ZodIssue[]): string {
+  const lines = issues.map((issue) => {
+    const key = String(issue.path.at(-1) ?? '')
+    const field = FIELD_NAMES[key] ?? (key ? `The value of ${key}` : 'A value')
+    if (issue.code === 'too_big' && 'maximum' in issue)
+      return `${field} is too long: at most ${String(issue.maximum)} characters.`
+    if (issue.code === 'too_small') return `${field} is missing or too short.`
+    return `${field} is not valid.`
+  })
+  return [...new Set(lines)].join(' ')
 }

@@ -44,6 +44,8 @@ export const WIZARD_FIELD_LABELS: FieldLabels = {
 export function checkDistrictFields(
   fields: DistrictFieldText,
   labels: FieldLabels,
+  /** relativeFolders: a command line's folder resolves against its cwd. */
+  options: { readonly relativeFolders?: boolean } = {},
 ): DistrictInput {
   const input: { -readonly [K in keyof DistrictInput]: DistrictInput[K] } = {}
   const { name: n, countyDistrict: cdn, host: h, port: p } = fields
@@ -54,7 +56,11 @@ export function checkDistrictFields(
   if (h !== undefined) input.host = host(h, labels.host)
   if (p !== undefined) input.port = port(String(p), labels.port)
   if (fields.exportDir !== undefined)
-    input.exportDir = exportDir(fields.exportDir, labels.exportDir)
+    input.exportDir = exportDir(
+      fields.exportDir,
+      labels.exportDir,
+      options.relativeFolders === true,
+    )
   if (fields.pattern !== undefined)
     input.pattern = pattern(fields.pattern, labels.pattern)
   if (fields.at !== undefined) input.at = timeOfDay(fields.at, labels.at)
@@ -81,16 +87,28 @@ function name(value: string, label: string): string {
 
 // A folder that does not exist yet is allowed (a share mounted later); a
 // file where the folder should be never is.
-function exportDir(value: string, label: string): string {
+function exportDir(
+  value: string,
+  label: string,
+  relativeAllowed: boolean,
+): string {
   if (value.trim() === '')
     throw invalid(`${label} needs the folder where Ascender writes the export.`)
 
   if (hasControlCharacters(value))
     throw invalid(`${label} must be one line, without control characters.`)
-  // "~" is the shell's; a folder typed or pasted with it means the home.
-  const expanded = /^~(?=$|[/\\])/.test(value.trim())
-    ? path.join(os.homedir(), value.trim().slice(1))
-    : value
+  // Spaces around a pasted path are never part of it; "~" is the shell's
+  // and means the home folder.
+  const trimmed = value.trim()
+  const expanded = /^~(?=$|[/\\])/.test(trimmed)
+    ? path.join(os.homedir(), trimmed.slice(1))
+    : trimmed
+  // Only a command line has a working folder to resolve against.
+  if (!relativeAllowed && !path.isAbsolute(expanded)) {
+    throw invalid(
+      `${label} must be a full path, such as ${process.platform === 'win32' ? 'C:\\Exports\\FooISD' : '/srv/exports/fooisd'}, not "${trimmed}".`,
+    )
+  }
   const folder = path.resolve(expanded)
   let isFolder = true
   try {

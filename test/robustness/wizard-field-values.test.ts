@@ -48,6 +48,10 @@ describe('values typed into the wizard get the command line’s checks', () => {
       [{ proxy: 'proxy.esc.net:8080' }, /proxy must look like socks5:/],
       [{ proxy: 'ftp://proxy:21' }, /proxy must look like/],
       [{ exportDir: '' }, /The export folder needs the folder/],
+      [
+        { exportDir: 'exports/fooisd' },
+        /The export folder must be a full path/,
+      ],
     ]
     const before = fs.readFileSync(settingsFile, 'utf8')
     for (const [fields, message] of cases) {
@@ -81,7 +85,7 @@ describe('values typed into the wizard get the command line’s checks', () => {
         host: ' sftp.example.org ',
         port: '2222',
         proxy: ' http://proxy.esc.net:8080 ',
-        exportDir: path.join(home, 'exports'),
+        exportDir: `  ${path.join(home, 'exports')}  `,
       },
     })
     assert.equal(set.ok, true, JSON.stringify(set))
@@ -89,6 +93,7 @@ describe('values typed into the wizard get the command line’s checks', () => {
     assert.equal(saved.host, 'sftp.example.org')
     assert.equal(saved.port, 2222)
     assert.equal(saved.proxy, 'http://proxy.esc.net:8080')
+    assert.equal(saved.exportDir, path.join(home, 'exports'), 'spaces trimmed')
 
     const cleared = await dispatch(handlers, 'districts:update', {
       domain: DOMAIN,
@@ -97,5 +102,20 @@ describe('values typed into the wizard get the command line’s checks', () => {
     assert.equal(cleared.ok, true)
     const after = JSON.parse(fs.readFileSync(settingsFile, 'utf8'))
     assert.equal('proxy' in after, false)
+  })
+
+  it('says in plain words what the request contract refused', async () => {
+    const error = refusal(
+      await dispatch(handlers, 'districts:add', {
+        domain: `${'x'.repeat(300)}.org`,
+        fields: {},
+      }),
+    )
+    assert.equal(error.code, 'INVALID_INPUT')
+    assert.match(
+      error.message,
+      /The domain is too long: at most 253 characters/,
+    )
+    assert.doesNotMatch(error.message, /too_big|origin|\[/)
   })
 })
