@@ -142,7 +142,10 @@ export function ScheduleStep({ district, onChanged, onNext }: StepProps) {
           </button>
         ) : null}
       </div>
-      {upload.busy ? <RunProgress progress={progress} /> : null}
+      {/* A finished upload keeps its full bar; a failed one shows only why. */}
+      {upload.busy || (upload.result && progress) ? (
+        <RunProgress progress={progress} />
+      ) : null}
       {upload.result && !upload.busy ? (
         <div className="notice notice-ok" role="status">
           <strong>
