@@ -147,13 +147,13 @@ export const errorCatalog = {
     exitCode: E.ConnectionFailed,
     title: 'The server did not answer',
     whatToDo:
-      'A firewall is probably blocking outgoing connections to port 22. Ask your network team to allow SFTP to the SameGoal server.',
+      'A firewall is probably blocking outgoing connections to the SFTP port (22 for SameGoal). Ask your network team to allow SFTP to the SameGoal server.',
   },
   NO_SSH_GREETING: {
     exitCode: E.ConnectionFailed,
     title: 'Something answered, but it is not an SFTP server',
     whatToDo:
-      'A proxy or inspection device may be intercepting port 22. Ask your network team to let SSH through unchanged.',
+      'A proxy or inspection device may be intercepting the SFTP port (22 for SameGoal). Ask your network team to let SSH through unchanged.',
   },
   HANDSHAKE_FAILED: {
     exitCode: E.ConnectionFailed,
@@ -182,7 +182,7 @@ export const errorCatalog = {
     exitCode: E.ConnectionFailed,
     title: 'The proxy did not let the connection through',
     whatToDo:
-      'Check the district\u2019s proxy address (district set --proxy URL, or --proxy none), and ask your network team to allow port 22 to the SameGoal server through it.',
+      'Check the district\u2019s proxy address (Server and proxy in step 3, or district set --proxy URL / --proxy none), and ask your network team to allow the SFTP port (22 for SameGoal) through it.',
   },
   SERVER_NOT_RESPONDING: {
     exitCode: E.ConnectionFailed,
