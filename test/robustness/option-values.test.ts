@@ -101,10 +101,19 @@ describe('odd option values are refused and change nothing', () => {
     assert.equal(back.code, 0)
   })
 
-  it('refuses an empty --wait instead of not waiting', async () => {
+  it('refuses an empty --wait or --network-wait instead of a default', async () => {
     const result = await h.cli('status', DOMAIN, '--wait', '')
     assertRefused(result, 2, 'INVALID_INPUT')
     assert.match(String(result.json['message']), /--wait/)
+    const night = await h.cli(
+      'schedule',
+      'nightly',
+      DOMAIN,
+      '--network-wait',
+      '',
+    )
+    assertRefused(night, 2, 'INVALID_INPUT')
+    assert.match(String(night.json['message']), /--network-wait/)
   })
 })
 

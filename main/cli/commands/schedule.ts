@@ -147,9 +147,10 @@ export function registerScheduleCommands(
     )
     .action(
       cli.run(async (domain: string, flags: ScheduleFlags) => {
-        const wait = flags.networkWait
-          ? seconds(flags.networkWait, '--network-wait')
-          : undefined
+        const wait =
+          flags.networkWait !== undefined
+            ? seconds(flags.networkWait, '--network-wait')
+            : undefined
         const outcome = await withInterruptAsCancel((signal) =>
           runNightly(cli.ctx(), domain, {
             signal,
