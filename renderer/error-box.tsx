@@ -27,3 +27,33 @@ export function ErrorBox({ error, brief = false, whatToDo }: Props) {
     </div>
   )
 }
+
+/**
+ * A failure outside step 3 that only step 3 can settle (the server's
+ * identity is not trusted yet, or changed): said in the wizard's words,
+ * with the way there.
+ */
+export function RunErrorBox({
+  error,
+  onOpenStep3,
+}: {
+  readonly error: ErrorData
+  readonly onOpenStep3: () => void
+}) {
+  const identity =
+    error.code === 'HOST_KEY_UNTRUSTED' || error.code === 'HOST_KEY_CHANGED'
+  if (!identity) return <ErrorBox error={error} />
+
+  return (
+    <>
+      <ErrorBox
+        error={error}
+        brief
+        whatToDo="Nothing was sent. Confirm the server's identity with SameGoal, then trust it in step 3 (Test the connection)."
+      />
+      <button type="button" onClick={onOpenStep3}>
+        Go to step 3
+      </button>
+    </>
+  )
+}

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import type { UploadProgress } from '../../shared/reports'
 import type { UploadMode } from '../../shared/settings-schema'
 import { call, listen } from '../api'
-import { ErrorBox } from '../error-box'
+import { ErrorBox, RunErrorBox } from '../error-box'
 import type { StepProps } from '../step-view'
 import { useAction } from '../use-action'
 import { PracticeScheduleNote } from '../practice'
@@ -169,7 +169,12 @@ export function ScheduleStep({ district, onChanged, onNext }: StepProps) {
           </button>
         </div>
       ) : null}
-      {upload.error && !upload.busy ? <ErrorBox error={upload.error} /> : null}
+      {upload.error && !upload.busy ? (
+        <RunErrorBox
+          error={upload.error}
+          onOpenStep3={() => onNext('connect')}
+        />
+      ) : null}
 
       <h4>Recent runs</h4>
       <RunHistory runs={history.result ?? []} />

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef } from 'react'
 import type { EpochState, EpochStatus } from '../../shared/reports'
 import { call } from '../api'
-import { ErrorBox } from '../error-box'
+import { RunErrorBox } from '../error-box'
 import type { StepProps } from '../step-view'
 import { useAction } from '../use-action'
 
@@ -20,7 +20,7 @@ const FOLLOW_MS = 10_000
 const FOLLOW_FOR_MS = 60 * 60_000
 
 /** Step 5: what SameGoal made of the latest uploads, followed while waiting. */
-export function StatusStep({ district }: StepProps) {
+export function StatusStep({ district, onNext }: StepProps) {
   const domain = district.settings.domain
   const status = useAction(
     useCallback(() => call('status:read', { domain }), [domain]),
@@ -60,7 +60,12 @@ export function StatusStep({ district }: StepProps) {
       >
         {status.busy ? 'Checking…' : 'Check now'}
       </button>
-      {status.error ? <ErrorBox error={status.error} /> : null}
+      {status.error ? (
+        <RunErrorBox
+          error={status.error}
+          onOpenStep3={() => onNext('connect')}
+        />
+      ) : null}
       {report && report.epochs.length === 0 ? (
         <p>No uploads yet. Run one in step 4.</p>
       ) : null}
