@@ -80,11 +80,7 @@ export async function runUpload(
 ): Promise<UploadResult> {
   const district = await ctx.store.get(domain)
   const startedAt = ctx.now()
-  const { log, file: logFile } = openRunLogger(
-    ctx.layout.runLogsDir,
-    district.domain,
-    startedAt,
-  )
+  const { log, file: logFile } = runLogger(ctx, district.domain, startedAt)
   const clock = performance.now()
   const facts: Partial<RunRecord> = { mode: district.mode, logFile }
 
@@ -330,6 +326,25 @@ function cancelled(): AppError {
     'UPLOAD_CANCELLED',
     'The upload was cancelled; nothing was marked complete.',
   )
+}
+
+// The run's own log file; when it cannot be written (a read-only or full
+// logs folder), the run goes on with the home's log, because the night's
+// upload and its history record matter more than its log file.
+function runLogger(
+  ctx: ServiceContext,
+  domain: string,
+  startedAt: Date,
+): { log: Logger; file?: string } {
+  try {
+    return openRunLogger(ctx.layout.runLogsDir, domain, startedAt)
+  } catch (error) {
+    ctx.log.warn(
+      { domain, reason: String(error) },
+      'the run log cannot be written; the run goes on without it',
+    )
+    return { log: ctx.log }
+  }
 }
 
 async function acquireRunLock(
