@@ -64,7 +64,8 @@ export const errorCatalog = {
   DISTRICT_EXISTS: {
     exitCode: E.InvalidInput,
     title: 'This district is already set up',
-    whatToDo: 'Use "district set" to change it, or pick another domain.',
+    whatToDo:
+      'Open it from the district list to change it (on the command line: district set), or pick another domain.',
   },
   INVALID_SETTINGS: {
     exitCode: E.InvalidInput,
@@ -266,7 +267,7 @@ export const errorCatalog = {
     exitCode: E.NothingToUpload,
     title: 'The export folder does not exist',
     whatToDo:
-      'Check the export folder in the district\u2019s settings (district set --export-dir).',
+      'Set the export folder where Ascender writes the export: in step 4 of the wizard, or with district set --export-dir on the command line.',
   },
   NO_EXPORT_FILE: {
     exitCode: E.NothingToUpload,
