@@ -21,6 +21,12 @@ export function useAction<T>(
   const [result, setResult] = useState<T>()
 
   const run = useCallback(async () => {
+    // The button is disabled while busy, which drops keyboard focus to
+    // the page; it goes back to where it was once the button is usable.
+    const origin =
+      document.activeElement instanceof HTMLElement
+        ? document.activeElement
+        : undefined
     setBusy(true)
     setError(undefined)
     try {
@@ -33,6 +39,7 @@ export function useAction<T>(
       setError(errorData(caught))
     } finally {
       setBusy(false)
+      if (origin && origin !== document.body) restoreFocus(origin)
     }
   }, [action, onDone])
 
@@ -48,4 +55,18 @@ export function useAction<T>(
     ...(error ? { error } : {}),
     ...(result !== undefined ? { result } : {}),
   }
+}
+
+// Once the re-render has enabled the button again (a few frames at most),
+// unless the user has put focus somewhere else meanwhile.
+function restoreFocus(origin: HTMLElement, tries = 30): void {
+  setTimeout(() => {
+    const active = document.activeElement
+    if ((active && active !== document.body) || !origin.isConnected) return
+    if ((origin as HTMLButtonElement).disabled) {
+      if (tries > 0) restoreFocus(origin, tries - 1)
+      return
+    }
+    origin.focus()
+  }, 16)
 }

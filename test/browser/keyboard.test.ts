@@ -69,6 +69,10 @@ describe(
       await tabTo(page, /^Test connection$/)
       await page.keyboard.press('Enter')
       await page.getByRole('alert').waitFor()
+      // The button was disabled while busy; focus comes back to it.
+      await page.waitForFunction(
+        () => document.activeElement?.textContent === 'Test connection',
+      )
       await tabTo(page, /trust this key/i)
       await page.keyboard.press('Enter')
       await tabTo(page, /^Test connection$/, 'Shift+Tab')
