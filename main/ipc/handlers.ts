@@ -165,12 +165,8 @@ export async function dispatch(
 }
 
 const FIELD_NAMES: Readonly<Record<string, string>> = {
+  ...WIZARD_FIELD_LABELS,
   domain: 'The domain',
-  name: 'The district name',
-  host: 'The server',
-  exportDir: 'The export folder',
-  pattern: 'The file name pattern',
-  proxy: 'The proxy',
   passphrase: 'The passphrase',
   text: 'The key text',
 }
